@@ -1,0 +1,8 @@
+"""The one exception type the CLI turns into a one-line error message."""
+
+
+class PpocrError(Exception):
+    """A user-facing error: bad input, bad arguments or a missing resource.
+
+    The message is a single line that names the file or value at fault and the problem.
+    """
