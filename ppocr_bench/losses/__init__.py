@@ -1,0 +1,1 @@
+"""Training losses (torch): DB detection loss (db_loss)."""

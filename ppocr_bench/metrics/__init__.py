@@ -1,0 +1,1 @@
+"""Evaluation metrics: detection IoU (det_iou), recognition (rec), classification (cls)."""
