@@ -8,7 +8,7 @@ Both strings of a pair are normalised the same way before comparing:
 
 accuracy = exact matches / N. norm_edit_dis = 1 - mean over pairs of
 ``rapidfuzz.distance.Levenshtein.normalized_distance`` (edit distance / max(len), 0 for two empty
-strings); a pure-Python implementation with the same values is used when rapidfuzz is missing.
+strings).
 With N == 0 both are reported as 0.0 (PaddleOCR's eps fudge gives acc 0, NED 1; here there is
 no fudge, and ``n`` says how many pairs were seen).
 """
@@ -19,30 +19,12 @@ import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rapidfuzz.distance import Levenshtein
+
 _ALNUM = frozenset(string.digits + string.ascii_letters)
 
 
-def _normalized_levenshtein(a: str, b: str) -> float:
-    """Levenshtein distance / max(len(a), len(b)), 0.0 for two empty strings (pure Python)."""
-    if len(a) < len(b):
-        a, b = b, a
-    if not a:
-        return 0.0
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1] / len(a)
-
-
-try:  # rapidfuzz (as PaddleOCR) when installed; the same values, much faster
-    from rapidfuzz.distance import Levenshtein as _Levenshtein
-
-    normalized_levenshtein = _Levenshtein.normalized_distance
-except ImportError:  # pragma: no cover - depends on the environment
-    normalized_levenshtein = _normalized_levenshtein
+normalized_levenshtein = Levenshtein.normalized_distance
 
 
 def normalize_text(text: str, *, ignore_space: bool = True, filter: bool = False) -> str:
