@@ -1,0 +1,89 @@
+"""Inference backends: one callable per network, numpy in, numpy out.
+
+A :class:`Runner` takes an N x C x H x W float32 batch and returns the network's eval output
+(det: N x 1 x H x W probability map; cls: N x 2 softmax; rec: N x T x C softmax). The
+predictors in :mod:`ppocr_bench.system` only see runners, so the PyTorch model and its ONNX
+export (:mod:`ppocr_bench.export`) are interchangeable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import torch
+
+from ppocr_bench.bench import torch_threads
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.models import OcrModel
+
+BACKENDS = ("torch", "onnx")
+
+
+class Runner(Protocol):
+    """N x C x H x W float32 -> the model's eval output as a numpy array."""
+
+    def __call__(self, x: np.ndarray) -> np.ndarray: ...
+
+
+def _as_batch(x: np.ndarray) -> np.ndarray:
+    x = np.ascontiguousarray(x, dtype=np.float32)
+    if x.ndim != 4:
+        raise ValueError(f"expected an N x C x H x W batch, got shape {x.shape}")
+    return x
+
+
+class TorchRunner:
+    """A :class:`~ppocr_bench.models.OcrModel` in eval mode under ``torch.inference_mode``.
+
+    ``threads``: torch intra-op threads during each call (restored afterwards); None leaves the
+    process setting alone.
+    """
+
+    def __init__(self, model: OcrModel, threads: int | None = None) -> None:
+        self.model = model.eval()
+        self.threads = threads
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        batch = torch.from_numpy(_as_batch(x))
+        with torch.inference_mode():
+            if self.threads is None:
+                out = self.model(batch)
+            else:
+                with torch_threads(self.threads):
+                    out = self.model(batch)
+        return out.numpy()
+
+
+class OnnxRunner:
+    """An ONNX file on onnxruntime's CPU provider: ``threads`` intra-op threads, one inter-op
+    thread, sequential execution (the setting latency figures are measured with)."""
+
+    def __init__(self, path: Path, threads: int = 1) -> None:
+        import onnxruntime as ort
+
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise PpocrError(f"{self.path}: no such ONNX file")
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(
+                str(self.path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as error:  # onnxruntime raises its own error types
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            raise PpocrError(f"{self.path}: not a loadable ONNX model ({reason})") from None
+        self.input_name = self.session.get_inputs()[0].name
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The model's custom metadata (``export_onnx`` writes preset, task, charset, ...)."""
+        return dict(self.session.get_modelmeta().custom_metadata_map)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.session.run(None, {self.input_name: _as_batch(x)})[0]

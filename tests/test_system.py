@@ -1,0 +1,245 @@
+import numpy as np
+import pytest
+import torch
+
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.models import create_model, save_weights
+from ppocr_bench.system import (
+    ClsPredictor,
+    DetPredictor,
+    OcrLine,
+    OcrSystem,
+    RecPredictor,
+    load_predictors,
+    read_image,
+    sort_boxes,
+)
+from ppocr_bench.zoo import ZooCard, ZooModel, read_card, sha256_file, write_card
+
+CHARSET = list("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX")
+
+
+# ---------------------------------------------------------------- fakes and fixtures
+class RectMapRunner:
+    """A fake detector: a probability map (at the network input size) that is 0.9 inside the
+    given (x0, y0, x1, y1) pixel rectangles of the map and 0 elsewhere."""
+
+    def __init__(self, rects):
+        self.rects = rects
+        self.shapes = []
+
+    def __call__(self, x):
+        self.shapes.append(x.shape)
+        prob = np.zeros((x.shape[0], 1, *x.shape[2:]), np.float32)
+        for x0, y0, x1, y1 in self.rects:
+            prob[:, 0, y0:y1, x0:x1] = 0.9
+        return prob
+
+
+class ProbsRunner:
+    """A fake classifier / recognizer: returns fixed per-row outputs, records its inputs."""
+
+    def __init__(self, make):
+        self.make = make
+        self.inputs = []
+
+    def __call__(self, x):
+        self.inputs.append(x.copy())
+        return self.make(x)
+
+
+def _write_zoo(root, rec_langs=("en",), charset_file=CHARSET):
+    torch.manual_seed(0)
+    models = []
+    for task, preset in (("det", "det_mv3_db"), ("cls", "cls_mv3"), ("rec", "rec_mv3_crnn")):
+        model = create_model(preset, charset=CHARSET if task == "rec" else None)
+        weights = root / f"{task}.safetensors"
+        save_weights(model, weights)
+        entry = ZooModel(task, preset, weights.name, sha256_file(weights),
+                         langs=list(rec_langs) if task == "rec" else [],
+                         input_size=list(model.input_size))
+        if task == "rec":
+            path = root / "charset.txt"
+            path.write_text("".join(f"{c}\n" for c in charset_file), encoding="utf-8")
+            entry.charset, entry.charset_sha256 = path.name, sha256_file(path)
+        models.append(entry)
+    write_card(ZooCard(root, "tiny", models=models))
+    return read_card(root)
+
+
+@pytest.fixture(scope="module")
+def zoo(tmp_path_factory):
+    return _write_zoo(tmp_path_factory.mktemp("zoo"))
+
+
+def _synthetic_page(h=120, w=240):
+    import cv2
+
+    image = np.full((h, w, 3), 235, np.uint8)
+    cv2.putText(image, "PP-OCR 2020", (10, 50), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20, 20, 20), 2)
+    cv2.putText(image, "bench", (30, 100), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (40, 10, 10), 2)
+    return image
+
+
+# ---------------------------------------------------------------- detection
+def test_det_box_comes_back_in_source_pixels_after_resize():
+    # 170 x 300 with limit 128 "max": the network sees 64 x 128, ratios 64/170 (h), 128/300 (w).
+    runner = RectMapRunner([(20, 10, 60, 26)])
+    det = DetPredictor(runner, limit_side_len=128, limit_type="max")
+    boxes, scores = det(np.zeros((170, 300, 3), np.uint8))
+    assert runner.shapes == [(1, 3, 64, 128)]
+    assert boxes.shape == (1, 4, 2) and boxes.dtype == np.float32 and scores.shape == (1,)
+    assert scores[0] == pytest.approx(0.9)
+    # Contour spans map pixels x 20..59, y 10..25; unclip adds D = A * 1.5 / L on each side.
+    w, h = 59 - 20, 25 - 10
+    d = w * h * 1.5 / (2 * (w + h))
+    sx, sy = 300 / 128, 170 / 64
+    expected = np.array([[20 - d, 10 - d], [59 + d, 10 - d], [59 + d, 25 + d], [20 - d, 25 + d]])
+    expected = expected * [sx, sy]
+    np.testing.assert_allclose(boxes[0], expected, atol=1.5)
+
+
+def test_det_boxes_come_in_reading_order():
+    # Map rectangles: line 2 right, line 1 right, line 1 left (a bit lower), line 2 left.
+    runner = RectMapRunner([(70, 40, 110, 50), (70, 8, 110, 18), (10, 10, 50, 20),
+                            (10, 40, 50, 50)])
+    boxes, _ = DetPredictor(runner, limit_side_len=128, limit_type="max")(
+        np.zeros((64, 128, 3), np.uint8))
+    centers = boxes.mean(axis=1)
+    assert [(x < 60, y < 30) for x, y in centers] == [(True, True), (False, True),
+                                                       (True, False), (False, False)]
+
+
+def test_sort_boxes_follows_paddleocr_rule():
+    def box(x, y):
+        return [[x, y], [x + 10, y], [x + 10, y + 5], [x, y + 5]]
+
+    boxes = np.array([box(50, 3), box(0, 100), box(0, 0), box(20, 15)], np.float32)
+    # y 0 and 3 are one line (within 10 px): left to right; y 15 is 12 px below y 3 (new line).
+    assert sort_boxes(boxes).tolist() == [2, 0, 3, 1]
+    # PaddleOCR compares neighbours only: y 12 is within 10 px of y 3, so it moves before it.
+    boxes[3] = box(20, 12)
+    assert sort_boxes(boxes).tolist() == [2, 3, 0, 1]
+    assert sort_boxes(np.zeros((0, 4, 2), np.float32)).tolist() == []
+
+
+def test_det_on_random_model_returns_well_formed_arrays(zoo):
+    preds = load_predictors(zoo, "en")
+    preds.det.limit_side_len, preds.det.limit_type = 160, "max"
+    preds.det.box_thresh = 0.0  # a random network: keep whatever it finds
+    image = _synthetic_page()
+    boxes, scores = preds.det(image)
+    assert boxes.dtype == np.float32 and boxes.ndim == 3 and boxes.shape[1:] == (4, 2)
+    assert scores.shape == (len(boxes),) and np.all((scores >= 0) & (scores <= 1))
+    assert np.all(boxes[..., 0] >= 0) and np.all(boxes[..., 0] <= 240)
+    assert np.all(boxes[..., 1] >= 0) and np.all(boxes[..., 1] <= 120)
+
+
+def test_det_accepts_gray_and_rejects_other_shapes():
+    det = DetPredictor(RectMapRunner([]), limit_side_len=64, limit_type="max")
+    boxes, scores = det(np.zeros((40, 60), np.uint8))
+    assert boxes.shape == (0, 4, 2) and scores.shape == (0,)
+    with pytest.raises(ValueError, match="uint8"):
+        det(np.zeros((40, 60, 3), np.float32))
+
+
+# ---------------------------------------------------------------- cls and rec
+def test_cls_rotates_only_confident_180_predictions():
+    table = np.array([[0.05, 0.95], [0.2, 0.8], [0.99, 0.01]], np.float32)
+    runner = ProbsRunner(lambda x: table[: len(x)])
+    cls = ClsPredictor(runner, batch_size=8)
+    crops = [np.arange(2 * 5 * 3, dtype=np.uint8).reshape(2, 5, 3) for _ in range(3)]
+    rotated, results = cls.rotate(crops)
+    assert results == [(180, pytest.approx(0.95)), (180, pytest.approx(0.8)),
+                       (0, pytest.approx(0.99))]
+    np.testing.assert_array_equal(rotated[0], crops[0][::-1, ::-1])
+    assert rotated[1] is crops[1] and rotated[2] is crops[2]
+    assert runner.inputs[0].shape == (3, 3, 48, 192)
+    assert cls([]) == []
+
+
+def test_rec_batches_by_aspect_ratio_and_restores_order():
+    classes = len(CHARSET) + 2
+
+    def decode_width(x):  # step 0: character number (batch width / 32) % 60; step 1: blank
+        n, _, _, w = x.shape
+        out = np.zeros((n, 2, classes), np.float32)
+        out[:, 0, 1 + (w // 32) % len(CHARSET)] = 1.0
+        out[:, 1, 0] = 1.0
+        return out
+
+    runner = ProbsRunner(decode_width)
+    rec = RecPredictor(runner, CHARSET, use_space=True, input_size=(3, 32, 320), batch_size=2)
+    crops = [np.full((32, w, 3), 255, np.uint8) for w in (640, 64, 96, 1280)]
+    results = rec(crops)
+    # Sorted ratios: 2 (64), 3 (96) -> width 320; 20 (640), 40 (1280) -> width 32 * 40 = 1280.
+    assert [x.shape for x in runner.inputs] == [(2, 3, 32, 320), (2, 3, 32, 1280)]
+    assert [t for t, _ in results] == [CHARSET[40], CHARSET[10], CHARSET[10], CHARSET[40]]
+    assert all(s == pytest.approx(1.0) for _, s in results)
+    # The 64 px crop is resized to 64 columns and right-padded with zeros.
+    first = runner.inputs[0][0]
+    assert np.all(first[:, :, :64] == 1.0) and np.all(first[:, :, 64:] == 0.0)
+    assert rec([]) == []
+
+
+# ---------------------------------------------------------------- the system
+def test_system_runs_end_to_end_on_random_zoo(zoo):
+    preds = load_predictors(zoo, "en", backend="torch", threads=1)
+    assert set(preds.models) == {"det", "cls", "rec"}
+    assert preds.files["rec"] == zoo.root / "rec.safetensors"
+    preds.det.limit_side_len, preds.det.limit_type = 160, "max"
+    lines = preds.system(drop_score=0.0)(_synthetic_page())
+    assert all(isinstance(line, OcrLine) for line in lines)
+    # A fake detector guarantees crops, so cls and rec run on real (random-init) networks.
+    preds.det.runner = RectMapRunner([(10, 10, 90, 30), (20, 50, 60, 70)])
+    system = OcrSystem(preds.det, preds.rec, preds.cls, drop_score=0.0)
+    lines = system(_synthetic_page())
+    assert len(lines) == 2
+    for line in lines:
+        assert line.points.shape == (4, 2)
+        assert set(line.text) <= set(CHARSET) | {" "}
+        assert 0.0 <= line.score <= 1.0 and line.det_score == pytest.approx(0.9)
+        assert line.angle in (0, 180)
+    assert OcrSystem(preds.det, preds.rec, None, drop_score=1.01)(_synthetic_page()) == []
+
+
+def test_missing_rec_language_and_backend_errors(zoo):
+    preds = load_predictors(zoo, "ko")
+    assert preds.rec is None and preds.det is not None and "rec" not in preds.models
+    with pytest.raises(PpocrError, match="no rec model"):
+        preds.system()
+    with pytest.raises(PpocrError, match="unknown backend 'tensorrt'"):
+        load_predictors(zoo, "en", backend="tensorrt")
+
+
+def test_rec_weights_with_another_charset_are_refused(tmp_path):
+    card = _write_zoo(tmp_path, charset_file=CHARSET[:-1] + ["Y"])
+    with pytest.raises(PpocrError, match="charset of 60 characters .* does not match") as info:
+        load_predictors(card, "en")
+    assert "\n" not in str(info.value)
+
+
+def test_tampered_weights_are_refused(tmp_path):
+    card = _write_zoo(tmp_path)
+    with card.resolve("cls.safetensors").open("ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(PpocrError, match="sha256 differs"):
+        load_predictors(card, "en")
+
+
+# ---------------------------------------------------------------- images
+def test_read_image_handles_non_ascii_paths_and_bad_files(tmp_path):
+    import cv2
+
+    image = _synthetic_page()
+    path = tmp_path / "页面 é.png"
+    ok, data = cv2.imencode(".png", image)
+    data.tofile(str(path))
+    np.testing.assert_array_equal(read_image(path), image)
+    corrupt = tmp_path / "corrupt.jpg"
+    corrupt.write_bytes(b"\xff\xd8\xff garbage")
+    with pytest.raises(PpocrError) as info:
+        read_image(corrupt)
+    assert str(info.value) == f"{corrupt}: not a readable image (corrupt or unsupported format)"
+    with pytest.raises(PpocrError, match="no such image file"):
+        read_image(tmp_path / "missing.png")
