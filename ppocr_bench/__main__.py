@@ -1,0 +1,3 @@
+from ppocr_bench.cli import app
+
+app(prog_name="ppocr-bench")

@@ -1,0 +1,169 @@
+"""The ``ppocr-bench`` command line: parse, call the library, print with rich. No logic here."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
+                           TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+from rich.table import Table
+from rich.text import Text
+
+from ppocr_bench.errors import PpocrError
+
+console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+
+
+class _App(typer.Typer):
+    """Typer app that turns PpocrError into a one-line message and exit status 2."""
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return super().__call__(*args, **kwargs)
+        except PpocrError as exc:
+            err_console.print(Text(f"error: {exc}", style="red"))
+            raise SystemExit(2) from None
+        except KeyboardInterrupt:
+            err_console.print(Text("interrupted: run the same command again to resume",
+                                   style="yellow"))
+            raise SystemExit(130) from None
+
+
+app = _App(help="Lightweight OCR research toolkit around PP-OCR.", no_args_is_help=True,
+           pretty_exceptions_enable=False, add_completion=False)
+corpus_app = typer.Typer(help="Charsets and text sources per language.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+
+class RateColumn(ProgressColumn):
+    """Completed items per second since the task started."""
+
+    def render(self, task) -> Text:
+        elapsed = task.elapsed or 0.0
+        rate = task.completed / elapsed if elapsed > 0 else 0.0
+        return Text(f"{rate:6.1f} {task.fields.get('unit', 'it')}/s", style="cyan")
+
+
+def progress_bar() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    RateColumn(), TimeElapsedColumn(), TextColumn("eta"),
+                    TimeRemainingColumn(), console=console)
+
+
+@app.command()
+def langs() -> None:
+    """List the supported languages with charset size, usable fonts and coverage."""
+    from ppocr_bench.fonts import language_rows
+
+    rows = language_rows()
+    table = Table(title="Languages")
+    for column in rows[0]:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    console.print(table)
+
+
+@app.command()
+def fonts(font_dir: list[Path] = typer.Option(None, "--font-dir",
+                                              help="Use only fonts from these folders.")) -> None:
+    """Print the font x language coverage table (share of each charset in the font's cmap)."""
+    from ppocr_bench.fonts import coverage_rows
+
+    rows = coverage_rows(font_dir or None)
+    if not rows:
+        raise PpocrError("no fonts found: install some (see fonts/README.md)")
+    table = Table(title="Font coverage of each language's charset")
+    for column in rows[0]:
+        table.add_column(column, justify="right" if len(column) == 2 else "left")
+    for row in rows:
+        table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()))
+    console.print(table)
+
+
+@corpus_app.command("build")
+def corpus_build(lang: str = typer.Option(..., "--lang", help="Language code."),
+                 out: Path = typer.Option(None, "--out", help="Folder (default corpora/LANG).")
+                 ) -> None:
+    """Rebuild a language's charset and word list from their sources (needs wordfreq)."""
+    from ppocr_bench.corpus import build_corpus
+
+    summary = build_corpus(lang, out)
+    console.print(summary)
+
+
+@app.command()
+def synth(
+    lang: str = typer.Option("ja", "--lang", help="zh, en, fr, de, ja or ko."),
+    kind: str = typer.Option("both", "--kind", help="scene, document or both."),
+    count: int = typer.Option(100, "--count", help="Number of full images."),
+    out: Path = typer.Option(None, "--out", help="Output folder (default synth-LANG)."),
+    seed: int = typer.Option(0, "--seed"),
+    workers: int = typer.Option(1, "--workers", help="Processes; outputs do not depend on it."),
+    shard: str = typer.Option(None, "--shard", help="K/N: render only samples i with i % N == K."),
+    engine: str = typer.Option("ours", "--engine", help="Rec line engine: ours or trdg."),
+    vertical: bool = typer.Option(False, "--vertical", help="Vertical document lines (ja, zh)."),
+    font_dir: list[Path] = typer.Option(None, "--font-dir", help="Use only these font folders."),
+    preview: bool = typer.Option(False, "--preview", help="Write OUT/preview.png."),
+) -> None:
+    """Synthesize scene and document text images with det, cls and rec ground truth."""
+    from ppocr_bench.synth.pipeline import Engine, Kind, SynthSpec, parse_shard, run_synth
+    from ppocr_bench.synth.preview import write_preview
+
+    spec = SynthSpec(lang=lang, kind=_enum(Kind, kind, "--kind"), count=count, seed=seed,
+                     engine=_enum(Engine, engine, "--engine"), vertical=vertical)
+    out = out or Path(f"synth-{lang}")
+    started = time.perf_counter()
+    with progress_bar() as bar:
+        task = bar.add_task(f"synth {lang}", total=None, unit="img")
+        result = run_synth(spec, out, workers=workers, shard=parse_shard(shard),
+                           font_dirs=font_dir or None,
+                           on_start=lambda n: bar.update(task, total=n),
+                           on_sample=lambda i: bar.advance(task))
+    seconds = time.perf_counter() - started
+    console.print(f"{out}: rendered {result.rendered} images in {seconds:.1f} s"
+                  f" ({result.skipped} already there)")
+    if not result.complete:
+        console.print("shard done; label files are written once every sample is there "
+                      "(run the other shards, then `ppocr-bench merge`)")
+        return
+    console.print(result.manifest["counts"])
+    if preview:
+        console.print(f"preview: {write_preview(out)}")
+
+
+@app.command()
+def merge(out: Path = typer.Argument(..., help="Merged output folder."),
+          shards: list[Path] = typer.Argument(..., help="Shard output folders of one run.")
+          ) -> None:
+    """Merge the shard folders of one synth run and write its label files."""
+    from ppocr_bench.synth.pipeline import merge_shards
+
+    result = merge_shards(out, shards)
+    console.print(f"{out}: merged {result.rendered} samples; {result.manifest['counts']}")
+
+
+@app.command()
+def preview(data: Path = typer.Argument(..., help="A synth output folder."),
+            out: Path = typer.Option(None, "--out", help="PNG path (default DATA/preview.png).")
+            ) -> None:
+    """Write a contact sheet PNG of a synth output folder."""
+    from ppocr_bench.synth.preview import write_preview
+
+    console.print(f"preview: {write_preview(data, out)}")
+
+
+def _enum(enum_type, value: str, option: str):
+    try:
+        return enum_type(value)
+    except ValueError:
+        choices = ", ".join(e.value for e in enum_type)
+        raise PpocrError(f"{option} must be one of {choices}, got {value!r}") from None
+
+
+if __name__ == "__main__":
+    app()

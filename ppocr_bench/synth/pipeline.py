@@ -1,0 +1,320 @@
+"""``ppocr-bench synth``: spec, output folder checks, parallel rendering, resume and shards."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import platform
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from enum import Enum
+from pathlib import Path
+
+import numpy as np
+
+from ppocr_bench import __version__
+from ppocr_bench.corpus import LineSampler, load_charset
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.fonts import FontFace, fonts_for_lang
+from ppocr_bench.langs import get_lang
+from ppocr_bench.synth import writer
+from ppocr_bench.synth.document import make_document
+from ppocr_bench.synth.page import Page
+from ppocr_bench.synth.scene import make_scene
+
+MANIFEST = "manifest.json"
+
+
+class Kind(str, Enum):
+    scene = "scene"
+    document = "document"
+    both = "both"
+
+
+class Engine(str, Enum):
+    ours = "ours"
+    trdg = "trdg"
+
+
+@dataclass(frozen=True)
+class SynthSpec:
+    """Everything that decides the content of a synth run (not how it is run)."""
+
+    lang: str
+    kind: Kind = Kind.both
+    count: int = 100
+    seed: int = 0
+    engine: Engine = Engine.ours
+    vertical: bool = False
+
+    def command(self) -> str:
+        cmd = (f"ppocr-bench synth --lang {self.lang} --kind {self.kind.value} "
+               f"--count {self.count} --seed {self.seed} --engine {self.engine.value}")
+        return cmd + (" --vertical" if self.vertical else "")
+
+    def to_json(self) -> dict:
+        return {**asdict(self), "kind": self.kind.value, "engine": self.engine.value}
+
+
+def validate(spec: SynthSpec) -> None:
+    lang = get_lang(spec.lang)
+    if spec.count <= 0:
+        raise PpocrError(f"--count must be a positive number of images, got {spec.count}")
+    if spec.vertical and not lang.vertical:
+        raise PpocrError(f"--vertical is only for languages with vertical text (ja, zh), "
+                         f"not {spec.lang}")
+
+
+def parse_shard(text: str | None) -> tuple[int, int]:
+    """``"K/N"`` -> (K, N) with 0 <= K < N; None -> (0, 1)."""
+    if text is None:
+        return 0, 1
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise PpocrError(f"--shard must look like K/N (e.g. 0/4), got {text!r}") from None
+    if not 0 <= k < n:
+        raise PpocrError(f"--shard {text}: K must satisfy 0 <= K < N")
+    return k, n
+
+
+def sample_kind(spec: SynthSpec, index: int) -> Kind:
+    if spec.kind is Kind.both:
+        return Kind.scene if index % 2 == 0 else Kind.document
+    return spec.kind
+
+
+def sample_rng(seed: int, index: int, stream: int = 0) -> np.random.Generator:
+    """The generator of sample ``index``: depends only on (seed, index, stream)."""
+    return np.random.default_rng([seed, index, stream])
+
+
+def render_page(spec: SynthSpec, index: int, sampler: LineSampler,
+                faces: list[FontFace]) -> Page:
+    rng = sample_rng(spec.seed, index)
+    if sample_kind(spec, index) is Kind.scene:
+        return make_scene(rng, sampler, faces)
+    vertical = spec.vertical and bool(rng.random() < 1 / 3)
+    return make_document(rng, sampler, faces, vertical=vertical)
+
+
+def rec_images(spec: SynthSpec, index: int, page: Page,
+               faces: dict[tuple[str, int], FontFace]) -> list[np.ndarray]:
+    if spec.engine is Engine.ours:
+        return writer.rec_crops(page)
+    from ppocr_bench.synth.trdg_engine import render_trdg_line
+
+    seeds = sample_rng(spec.seed, index, 2).integers(0, 2**31, len(page.instances))
+    return [render_trdg_line(inst.text, faces[(inst.font, inst.face)], int(seed))
+            for inst, seed in zip(page.instances, seeds)]
+
+
+class _Renderer:
+    """Renders and writes samples; lives once per worker process."""
+
+    def __init__(self, spec: SynthSpec, faces: list[FontFace], out: Path):
+        self.spec, self.faces, self.out = spec, faces, out
+        self.sampler = LineSampler(spec.lang)
+        self.by_key = {(str(f.path), f.index): f for f in faces}
+
+    def __call__(self, index: int) -> int:
+        page = render_page(self.spec, index, self.sampler, self.faces)
+        crops = rec_images(self.spec, index, page, self.by_key)
+        flips = list(sample_rng(self.spec.seed, index, 1).random(len(crops)) < 0.5)
+        writer.write_sample(self.out, index, page, self.spec.lang, crops, flips)
+        return index
+
+
+_WORKER: _Renderer | None = None
+
+
+def _init_worker(spec: SynthSpec, faces: list[FontFace], out: Path) -> None:
+    global _WORKER
+    _WORKER = _Renderer(spec, faces, out)
+
+
+def _work(index: int) -> int:
+    assert _WORKER is not None
+    return _WORKER(index)
+
+
+def render_indices(spec: SynthSpec, faces: list[FontFace], out: Path, indices: list[int],
+                   workers: int) -> Iterator[int]:
+    """Render ``indices`` with ``workers`` processes, yielding each index when written."""
+    if workers <= 1 or len(indices) <= 1:
+        renderer = _Renderer(spec, faces, out)
+        yield from (renderer(i) for i in indices)
+        return
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    with ctx.Pool(workers, initializer=_init_worker, initargs=(spec, faces, out)) as pool:
+        yield from pool.imap_unordered(_work, indices, chunksize=1)
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def versions() -> dict[str, str]:
+    import cv2
+    import fontTools
+    import PIL
+
+    return {"ppocr_bench": __version__, "python": platform.python_version(),
+            "numpy": np.__version__, "pillow": PIL.__version__, "opencv": cv2.__version__,
+            "fonttools": fontTools.version}
+
+
+def new_manifest(spec: SynthSpec, faces: list[FontFace]) -> dict:
+    lang = get_lang(spec.lang)
+    words = lang.corpus_dir / "words.tsv"
+    return {
+        "tool": "ppocr-bench synth",
+        "command": spec.command(),
+        "spec": spec.to_json(),
+        "versions": versions(),
+        "corpus": {"charset": f"corpora/{spec.lang}/charset.txt",
+                   "charset_size": len(load_charset(spec.lang)),
+                   "charset_sha256": file_sha256(lang.charset_path),
+                   "words": f"corpora/{spec.lang}/words.tsv",
+                   "words_sha256": file_sha256(words) if words.exists() else None},
+        "fonts_available": [f.key for f in faces],
+        "complete": False,
+    }
+
+
+def read_manifest(out: Path) -> dict | None:
+    path = out / MANIFEST
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise PpocrError(f"{path}: unreadable manifest ({exc})") from None
+
+
+def prepare_out(out: Path, manifest: dict) -> None:
+    """Create ``out`` or check it belongs to this run; write the manifest if new."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise PpocrError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    old = read_manifest(out)
+    if old is None:
+        if any(p.name != ".write-test" for p in out.iterdir()):
+            raise PpocrError(f"{out} is not empty and holds no synth manifest: use an empty "
+                             "or new --out folder")
+    elif old.get("spec") != manifest["spec"]:
+        raise PpocrError(f"{out / MANIFEST} belongs to another run ({old.get('command')}): "
+                         "use another --out folder or the same arguments to resume")
+    elif old.get("fonts_available") != manifest["fonts_available"]:
+        raise PpocrError(f"{out / MANIFEST}: the fonts available changed since this run "
+                         "started, so resuming would mix outputs: use a new --out folder")
+    else:
+        return
+    writer.make_dirs(out)
+    write_json(out / MANIFEST, manifest)
+
+
+def write_json(path: Path, data: dict) -> None:
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    writer.atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def fonts_used(out: Path, count: int, faces: list[FontFace]) -> list[dict]:
+    uses: dict[tuple[str, int], int] = {}
+    for i in range(count):
+        for rec in writer.load_record(out, i)["rec"]:
+            key = (rec["font"], rec["face"])
+            uses[key] = uses.get(key, 0) + 1
+    by_key = {(str(f.path), f.index): f for f in faces}
+    return [{"font": path, "face": face, "instances": n,
+             "family": by_key[(path, face)].family if (path, face) in by_key else None,
+             "style": by_key[(path, face)].style if (path, face) in by_key else None}
+            for (path, face), n in sorted(uses.items())]
+
+
+def finalize(out: Path, spec: SynthSpec, faces: list[FontFace]) -> dict:
+    """Write the label files and complete the manifest; returns the manifest."""
+    manifest = read_manifest(out) or new_manifest(spec, faces)
+    manifest["counts"] = writer.assemble(out, spec.count)
+    manifest["fonts_used"] = fonts_used(out, spec.count, faces)
+    manifest["complete"] = True
+    write_json(out / MANIFEST, manifest)
+    return manifest
+
+
+@dataclass
+class SynthResult:
+    out: Path
+    rendered: int
+    skipped: int
+    complete: bool
+    manifest: dict
+
+
+def run_synth(spec: SynthSpec, out: Path, *, workers: int = 1, shard: tuple[int, int] = (0, 1),
+              font_dirs: list[Path] | None = None,
+              on_start: Callable[[int], None] | None = None,
+              on_sample: Callable[[int], None] | None = None) -> SynthResult:
+    """Render the samples of ``spec`` that ``out`` lacks (in this shard), then, when every
+    sample is there, write the label files. ``on_start(n_todo)`` and ``on_sample(index)``
+    report progress."""
+    validate(spec)
+    k, n = shard
+    faces = fonts_for_lang(spec.lang, font_dirs)
+    manifest = new_manifest(spec, faces)
+    prepare_out(out, manifest)
+    writer.remove_partial_files(out)
+    mine = list(range(k, spec.count, n))
+    todo = writer.missing_indices(out, mine)
+    if on_start:
+        on_start(len(todo))
+    for index in render_indices(spec, faces, out, todo, workers):
+        if on_sample:
+            on_sample(index)
+    complete = not writer.missing_indices(out, list(range(spec.count)))
+    if complete:
+        manifest = finalize(out, spec, faces)
+    return SynthResult(out, len(todo), len(mine) - len(todo), complete, manifest)
+
+
+def merge_shards(out: Path, shard_dirs: list[Path]) -> SynthResult:
+    """Copy the samples of several shard folders of one run into ``out`` and finalize it."""
+    manifests = [read_manifest(d) for d in shard_dirs]
+    for d, m in zip(shard_dirs, manifests):
+        if m is None:
+            raise PpocrError(f"{d}: no {MANIFEST}: not a synth output folder")
+        if m["spec"] != manifests[0]["spec"]:
+            raise PpocrError(f"{d}: belongs to another run ({m['command']}) than "
+                             f"{shard_dirs[0]} ({manifests[0]['command']})")
+    spec = spec_from_json(manifests[0]["spec"])
+    prepare_out(out, {k: v for k, v in manifests[0].items() if k != "counts"})
+    copied = 0
+    for d in shard_dirs:
+        for part in sorted((d / "parts").glob("*.json")):
+            if (out / "parts" / part.name).exists():
+                continue
+            record = json.loads(part.read_text(encoding="utf-8"))
+            files = [f"det/{record['image']}"] + [f"rec/{r['image']}" for r in record["rec"]]
+            files += [f"cls/{c['image']}" for c in record["cls"]]
+            for rel in files:
+                shutil.copyfile(d / rel, out / rel)
+            shutil.copyfile(part, out / "parts" / part.name)
+            copied += 1
+    missing = writer.missing_indices(out, list(range(spec.count)))
+    if missing:
+        raise PpocrError(f"{out}: {len(missing)} of {spec.count} samples are in none of the "
+                         f"shards (first missing: {missing[0]})")
+    faces = fonts_for_lang(spec.lang)
+    return SynthResult(out, copied, 0, True, finalize(out, spec, faces))
+
+
+def spec_from_json(data: dict) -> SynthSpec:
+    return SynthSpec(lang=data["lang"], kind=Kind(data["kind"]), count=int(data["count"]),
+                     seed=int(data["seed"]), engine=Engine(data["engine"]),
+                     vertical=bool(data["vertical"]))

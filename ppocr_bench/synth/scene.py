@@ -1,0 +1,209 @@
+"""Scene text: photo-like images with 3-12 words and short lines, rotated, warped, some curved.
+
+Each instance: a text and a face that covers it, rendered to a glyph layer, optionally bent
+along an arc, then rotated and perspective-warped by one homography that also carries its tight
+polygon. Placements whose footprint (text, outline, sign board) would touch an earlier one are
+retried elsewhere, then dropped. Text colour is chosen against the luma of what lies beneath it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from shapely.geometry import Polygon
+
+from ppocr_bench.fonts import FontFace
+from ppocr_bench.synth import augment as aug
+from ppocr_bench.synth.backgrounds import scene_background
+from ppocr_bench.synth.page import Page, TextInstance
+from ppocr_bench.synth.render import GlyphLayer, LineSampler, pick_text, render_text
+
+MIN_INK_PX = 10
+PAD = 6
+
+
+@dataclass
+class _Style:
+    board: bool
+    outline: int  # dilation radius in px, 0 for none
+    shadow: bool
+
+
+def make_scene(
+    rng: np.random.Generator,
+    sampler: LineSampler,
+    faces: list[FontFace],
+    *,
+    size: tuple[int, int] | None = None,
+) -> Page:
+    """A photo-like image (``size`` = (width, height), rng-chosen when None) with text instances."""
+    return scene_with_ink(rng, sampler, faces, size=size)[0]
+
+
+def scene_with_ink(
+    rng: np.random.Generator,
+    sampler: LineSampler,
+    faces: list[FontFace],
+    *,
+    size: tuple[int, int] | None = None,
+) -> tuple[Page, np.ndarray]:
+    """``make_scene`` plus an H x W uint16 map of each instance's ink (alpha >= 64) before effects
+    (0: none, i + 1: ``page.instances[i]``). The page is identical to ``make_scene``'s."""
+    w, h = size or (int(rng.integers(640, 961)), int(rng.integers(480, 721)))
+    img = scene_background(rng, h, w)
+    labels = np.zeros((h, w), np.uint16)
+    instances: list[TextInstance] = []
+    taken: list[Polygon] = []
+    want = int(rng.integers(3, 13))
+    for _ in range(2 * want):  # failed placements get a second chance with other text
+        inst = _add_instance(rng, sampler, faces, img, labels, taken, len(instances) + 1)
+        if inst is not None:
+            instances.append(inst)
+        if len(instances) == want:
+            break
+    return Page(aug.photo_effects(rng, img), instances, "scene"), labels
+
+
+def _render(
+    rng: np.random.Generator, text: str, face: FontFace, w: int, h: int
+) -> GlyphLayer | None:
+    """The text at a random size (shrunk to fit the image); CJK signs are sometimes vertical."""
+    cjk = all(unicodedata.east_asian_width(ch) in "WF" for ch in text)
+    vertical = cjk and 2 <= len(text) <= 8 and rng.random() < 0.15
+    hi = max(20.0, min(w, h) * 0.15)
+    size = int(np.exp(rng.uniform(np.log(18), np.log(hi))))
+    layer = render_text(text, face, size, vertical=vertical, cells=False, pad=PAD)
+    length, room = (layer.mask.shape[0], h) if vertical else (layer.mask.shape[1], w)
+    if length > 0.85 * room:
+        size = int(size * 0.8 * room / length)
+        if size < 14:
+            return None
+        layer = render_text(text, face, size, vertical=vertical, cells=False, pad=PAD)
+    return layer if min(layer.ink_size) >= MIN_INK_PX else None
+
+
+def _homography(rng: np.random.Generator, mw: int, mh: int) -> np.ndarray:
+    """Rotation about the layer centre composed with a mild random perspective."""
+    src = np.array([[0, 0], [mw, 0], [mw, mh], [0, mh]], np.float32)
+    dst = src.copy()
+    if rng.random() < 0.5:  # corners move up to 14% of the line's thickness along it, 7% across
+        short = min(mw, mh)
+        scale = [short * 2, short] if mw >= mh else [short, short * 2]
+        dst += rng.uniform(-0.07, 0.07, (4, 2)).astype(np.float32) * scale
+    angle = 0.0 if rng.random() < 0.3 else float(np.clip(rng.normal(0, 12), -35, 35))
+    rot = cv2.getRotationMatrix2D((mw / 2, mh / 2), angle, 1.0)
+    dst = aug.warp_points(rot, dst).astype(np.float32)
+    return cv2.getPerspectiveTransform(src, dst)
+
+
+def _board_poly(rng: np.random.Generator, quad: np.ndarray, ink_h: float) -> np.ndarray:
+    """A rounded sign board around the text quad (layer coordinates)."""
+    margin = ink_h * rng.uniform(0.25, 0.6)
+    shape = Polygon(quad).buffer(margin, join_style=1 if rng.random() < 0.5 else 2, quad_segs=3)
+    return np.asarray(shape.exterior.coords[:-1], np.float64)
+
+
+def _add_instance(
+    rng: np.random.Generator,
+    sampler: LineSampler,
+    faces: list[FontFace],
+    img: np.ndarray,
+    labels: np.ndarray,
+    taken: list[Polygon],
+    idx: int,
+) -> TextInstance | None:
+    h, w = img.shape[:2]
+    picked = pick_text(rng, sampler, faces, short=True)
+    if picked is None:
+        return None
+    text, face = picked
+    layer = _render(rng, text, face, w, h)
+    if layer is None:
+        return None
+    mask, poly = layer.mask, layer.ink_quad()
+    iw, ih = layer.ink_size
+    curved = not layer.vertical and len(text) >= 4 and iw > 3 * ih and rng.random() < 0.18
+    if curved:
+        mask, poly = aug.curve_layer(rng, layer.mask, layer.ink)
+    style = _Style(board=not curved and rng.random() < 0.3, outline=0, shadow=rng.random() < 0.15)
+    if rng.random() < 0.15:
+        style.outline = int(rng.integers(1, 4))
+    hom = _homography(rng, mask.shape[1], mask.shape[0])
+    board = _board_poly(rng, poly, min(iw, ih)) if style.board else None
+    foot = aug.warp_points(hom, board if board is not None else poly)
+    spot = _find_spot(rng, foot, w, h, taken, margin=3 + style.outline + 3 * style.shadow)
+    if spot is None:
+        return None
+    full = np.array([[1, 0, spot[0]], [0, 1, spot[1]], [0, 0, 1]]) @ hom
+    if board is not None:
+        _draw_board(rng, img, aug.warp_points(full, board))
+    _draw_text(rng, img, labels, mask, full, style, idx)
+    points = [(float(x), float(y)) for x, y in aug.warp_points(full, poly)]
+    return TextInstance(text, points, str(face.path), face.index, layer.vertical)
+
+
+def _find_spot(
+    rng: np.random.Generator, foot: np.ndarray, w: int, h: int, taken: list[Polygon], margin: int
+) -> tuple[float, float] | None:
+    """A translation putting ``foot`` inside the image, clear of every taken footprint."""
+    lo, hi = foot.min(axis=0), foot.max(axis=0)
+    span_x, span_y = (1 - lo[0], w - 2 - hi[0]), (1 - lo[1], h - 2 - hi[1])
+    if span_x[0] > span_x[1] or span_y[0] > span_y[1]:
+        return None
+    shape = Polygon(foot).buffer(margin)
+    for _ in range(6):
+        tx, ty = rng.uniform(*span_x), rng.uniform(*span_y)
+        moved = Polygon([(x + tx, y + ty) for x, y in shape.exterior.coords])
+        if not any(moved.intersects(t) for t in taken):
+            taken.append(moved)
+            return float(tx), float(ty)
+    return None
+
+
+def _draw_board(rng: np.random.Generator, img: np.ndarray, pts: np.ndarray) -> None:
+    colour = tuple(float(c) for c in rng.uniform(0, 255, 3))
+    cv2.fillPoly(img, [np.round(pts * 16).astype(np.int32)], colour, cv2.LINE_AA, shift=4)
+    if rng.random() < 0.4:
+        edge = tuple(float(c) for c in rng.uniform(0, 255, 3))
+        thick = int(rng.integers(1, 5))
+        cv2.polylines(img, [np.round(pts * 16).astype(np.int32)], True, edge, thick, cv2.LINE_AA, 4)
+
+
+def _draw_text(
+    rng: np.random.Generator,
+    img: np.ndarray,
+    labels: np.ndarray,
+    mask: np.ndarray,
+    full: np.ndarray,
+    style: _Style,
+    idx: int,
+) -> None:
+    h, w = img.shape[:2]
+    mh, mw = mask.shape
+    corners = aug.warp_points(full, [[0, 0], [mw, 0], [mw, mh], [0, mh]])
+    x0, y0 = np.maximum(np.floor(corners.min(axis=0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int) + 1, [w, h])
+    shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ full
+    alpha = cv2.warpPerspective(mask, shift, (int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR)
+    region = img[y0:y1, x0:x1]
+    ink = alpha > 0
+    under = aug.luminance(region[ink]) if ink.any() else aug.luminance(region.reshape(-1, 3))
+    busy = float(np.std(under)) > 40
+    colour = aug.contrasting_colour(rng, float(np.mean(under)), 125.0 if busy else 110.0)
+    light = aug.luminance(colour) > 128
+    if style.shadow:
+        dx, dy = rng.integers(1, 4, 2)
+        m = np.float32([[1, 0, dx], [0, 1, dy]])
+        sh = cv2.GaussianBlur(cv2.warpAffine(alpha, m, alpha.shape[::-1]), (0, 0), 1.0)
+        aug.paint(region, (sh * 0.6).astype(np.uint8), 0, 0, np.zeros(3) + (0 if light else 255))
+    if style.outline or (busy and not style.board):
+        r = style.outline or 2
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+        ring = cv2.dilate(alpha, disc)
+        edge = np.zeros(3, np.float32) + (rng.uniform(0, 50) if light else rng.uniform(205, 255))
+        aug.paint(region, ring, 0, 0, edge)
+    aug.paint(region, alpha, 0, 0, colour)
+    labels[y0:y1, x0:x1][alpha >= 64] = idx
