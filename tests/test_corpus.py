@@ -3,8 +3,9 @@ import re
 import numpy as np
 import pytest
 
-from ppocr_bench import corpus, langs
-from ppocr_bench.corpus import LineSampler, build_charset, get_sampler, load_charset, load_words
+from ppocr_bench import corpus, langs, sampler
+from ppocr_bench.corpus import build_charset, load_charset, load_words
+from ppocr_bench.sampler import LineSampler, get_sampler
 from ppocr_bench.errors import PpocrError
 
 CODES = ["zh", "en", "fr", "de", "ja", "ko"]
@@ -158,6 +159,6 @@ def test_unknown_language():
 def test_french_elisions_only_before_vowels():
     words = ["L’", "chat", "l'", "ami", "D'", "hiver", "qu'"]
     glue = [True, False, True, False, True, False, True]
-    corpus._fix_elisions(words, glue)
+    sampler._fix_elisions(words, glue)
     assert words == ["Le", "chat", "l'", "ami", "D'", "hiver", "que"]
     assert glue == [False, False, True, False, True, False, False]

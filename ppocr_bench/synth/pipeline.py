@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from ppocr_bench import __version__
-from ppocr_bench.corpus import LineSampler, load_charset
+from ppocr_bench.corpus import load_charset
+from ppocr_bench.sampler import LineSampler
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.fonts import FontFace, fonts_for_lang
 from ppocr_bench.langs import get_lang
