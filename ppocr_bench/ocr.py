@@ -9,7 +9,6 @@ run of characters it covers; a character no font has is skipped.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -38,11 +37,38 @@ def line_record(line: OcrLine) -> dict:
     }
 
 
-def run_ocr(images: list[Path], system: OcrSystem) -> list[dict]:
+def drawing_paths(images: list[Path], draw: Path) -> list[Path]:
+    """Where ``--draw OUT.png`` puts each image's drawing: OUT.png itself for one image, else
+    ``OUT-<image stem>.png`` (``-<stem>-2`` ... when stems repeat)."""
+    draw = Path(draw)
+    if len(images) == 1:
+        return [draw]
+    paths, used = [], set()
+    for image in images:
+        name, n = f"{draw.stem}-{Path(image).stem}", 1
+        while name in used:
+            n += 1
+            name = f"{draw.stem}-{Path(image).stem}-{n}"
+        used.add(name)
+        paths.append(draw.with_name(name + draw.suffix))
+    return paths
+
+
+def run_ocr(images: list[Path], system: OcrSystem, draw: Path | None = None,
+            font: FontFace | None = None) -> list[dict]:
     """Run ``system`` on each image file: ``[{"path": str, "lines": [line_record, ...]}]`` in
-    input order, lines in reading order."""
-    return [{"path": str(path), "lines": [line_record(line) for line in system(read_image(path))]}
-            for path in images]
+    input order, lines in reading order; with ``draw``, also write the drawings
+    (:func:`drawing_paths`) and record each one's path under ``"drawing"``."""
+    targets = drawing_paths(images, draw) if draw is not None else [None] * len(images)
+    records = []
+    for path, target in zip(images, targets):
+        image = read_image(path)
+        lines = system(image)
+        record = {"path": str(path), "lines": [line_record(line) for line in lines]}
+        if target is not None:
+            record["drawing"] = str(draw_ocr(image, lines, target, font))
+        records.append(record)
+    return records
 
 
 # ---------------------------------------------------------------- fonts
@@ -143,28 +169,3 @@ def draw_ocr(image_bgr: np.ndarray, lines: list[OcrLine], path: Path,
                          "(use .png or .jpg)")
     encoded.tofile(str(path))
     return path
-
-
-def ocr_to_dir(images: list[Path], system: OcrSystem, out_dir: Path, *, draw: bool = True,
-               font: FontFace | None = None) -> Path:
-    """The ``ocr`` command: run ``system`` on ``images``, write ``out_dir/results.json`` (the
-    :func:`run_ocr` records) and, with ``draw``, ``out_dir/<image stem>.ocr.png`` per image
-    (``<stem>-2.ocr.png`` ... when stems repeat). Returns the JSON path."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    records, used = [], set()
-    for path in images:
-        image = read_image(path)
-        lines = system(image)
-        record = {"path": str(path), "lines": [line_record(line) for line in lines]}
-        if draw:
-            name, n = f"{Path(path).stem}.ocr.png", 1
-            while name in used:
-                n += 1
-                name = f"{Path(path).stem}-{n}.ocr.png"
-            used.add(name)
-            record["drawing"] = str(draw_ocr(image, lines, out_dir / name, font))
-        records.append(record)
-    out = out_dir / "results.json"
-    out.write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
-    return out

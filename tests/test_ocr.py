@@ -1,4 +1,3 @@
-import json
 
 import cv2
 import numpy as np
@@ -6,7 +5,7 @@ import pytest
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.fonts import FontFace
-from ppocr_bench.ocr import draw_ocr, ocr_to_dir, run_ocr, text_runs
+from ppocr_bench.ocr import draw_ocr, drawing_paths, run_ocr, text_runs
 from ppocr_bench.system import OcrLine
 
 
@@ -62,7 +61,7 @@ def test_draw_ocr_rejects_unknown_suffix(tmp_path):
         draw_ocr(_image(), LINES, tmp_path / "drawn.xyz")
 
 
-def test_run_ocr_and_ocr_to_dir(tmp_path):
+def test_run_ocr_and_drawings(tmp_path):
     paths = []
     for i, name in enumerate(["a.png", "sub/a.png"]):
         path = tmp_path / "in" / name
@@ -76,8 +75,8 @@ def test_run_ocr_and_ocr_to_dir(tmp_path):
     first = records[0]["lines"][0]
     assert first == {"points": [[10.0, 10.0], [110.0, 10.0], [110.0, 40.0], [10.0, 40.0]],
                      "text": "Hello 世界", "score": 0.9, "det_score": 0.8, "angle": 0}
-    out = ocr_to_dir(paths, system, tmp_path / "out")
-    saved = json.loads(out.read_text(encoding="utf-8"))
-    assert [r["lines"] for r in saved] == [r["lines"] for r in records]
-    assert [p.name for p in sorted((tmp_path / "out").glob("*.png"))] == ["a-2.ocr.png",
-                                                                           "a.ocr.png"]
+    drawn = run_ocr(paths, system, draw=tmp_path / "out" / "ocr.png")
+    assert [r["lines"] for r in drawn] == [r["lines"] for r in records]
+    assert [p.name for p in sorted((tmp_path / "out").glob("*.png"))] == ["ocr-a-2.png",
+                                                                           "ocr-a.png"]
+    assert drawing_paths(paths[:1], tmp_path / "one.png") == [tmp_path / "one.png"]
