@@ -226,24 +226,22 @@ def write_json(path: Path, data: dict) -> None:
     writer.atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def fonts_used(out: Path, count: int, faces: list[FontFace]) -> list[dict]:
-    uses: dict[tuple[str, int], int] = {}
-    for i in range(count):
-        for rec in writer.load_record(out, i)["rec"]:
-            key = (rec["font"], rec["face"])
-            uses[key] = uses.get(key, 0) + 1
+def fonts_used(uses: dict[tuple[str, int], int], faces: list[FontFace]) -> list[dict]:
     by_key = {(str(f.path), f.index): f for f in faces}
-    return [{"font": path, "face": face, "instances": n,
-             "family": by_key[(path, face)].family if (path, face) in by_key else None,
-             "style": by_key[(path, face)].style if (path, face) in by_key else None}
-            for (path, face), n in sorted(uses.items())]
+    rows = []
+    for (path, face), n in sorted(uses.items()):
+        known = by_key.get((path, face))
+        rows.append({"font": path, "face": face, "instances": n,
+                     "family": known.family if known else None,
+                     "style": known.style if known else None})
+    return rows
 
 
 def finalize(out: Path, spec: SynthSpec, faces: list[FontFace]) -> dict:
     """Write the label files and complete the manifest; returns the manifest."""
     manifest = read_manifest(out) or new_manifest(spec, faces)
-    manifest["counts"] = writer.assemble(out, spec.count)
-    manifest["fonts_used"] = fonts_used(out, spec.count, faces)
+    manifest["counts"], uses = writer.assemble(out, spec.count)
+    manifest["fonts_used"] = fonts_used(uses, faces)
     manifest["complete"] = True
     write_json(out / MANIFEST, manifest)
     return manifest

@@ -100,10 +100,13 @@ def load_record(out: Path, index: int) -> dict:
     return json.loads(part_path(out, index).read_text(encoding="utf-8"))
 
 
-def assemble(out: Path, count: int) -> dict[str, int]:
-    """Write det/label.txt, det/icdar/gt_*.txt, rec/rec_gt.txt, rec/meta.jsonl, cls/cls_gt.txt."""
+def assemble(out: Path, count: int) -> tuple[dict[str, int], dict[tuple[str, int], int]]:
+    """Write det/label.txt, det/icdar/gt_*.txt, rec/rec_gt.txt, rec/meta.jsonl, cls/cls_gt.txt.
+
+    Returns the counts and how many instances each (font file, face index) drew."""
     det_lines, rec_lines, meta_lines, cls_lines = [], [], [], []
     counts = {"images": 0, "instances": 0, "scene": 0, "document": 0}
+    font_uses: dict[tuple[str, int], int] = {}
     for i in range(count):
         record = load_record(out, i)
         counts["images"] += 1
@@ -115,6 +118,8 @@ def assemble(out: Path, count: int) -> dict[str, int]:
         for rec in record["rec"]:
             rec_lines.append(f"{rec['image']}\t{rec['text']}\n")
             meta_lines.append(json.dumps(rec, ensure_ascii=False, sort_keys=True) + "\n")
+            key = (rec["font"], rec["face"])
+            font_uses[key] = font_uses.get(key, 0) + 1
         for cls in record["cls"]:
             cls_lines.append(f"{cls['image']}\t{cls['label']}\n")
     for rel, lines in (("det/label.txt", det_lines), ("rec/rec_gt.txt", rec_lines),
@@ -122,4 +127,4 @@ def assemble(out: Path, count: int) -> dict[str, int]:
         atomic_write_bytes(out / rel, "".join(lines).encode("utf-8"))
     counts["rec"] = len(rec_lines)
     counts["cls"] = len(cls_lines)
-    return counts
+    return counts, font_uses
