@@ -37,6 +37,8 @@ app = _App(help="Lightweight OCR research toolkit around PP-OCR.", no_args_is_he
            pretty_exceptions_enable=False, add_completion=False)
 corpus_app = typer.Typer(help="Charsets and text sources per language.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
+zoo_app = typer.Typer(help="Model zoo entries (zoo/NAME/card.toml).", no_args_is_help=True)
+app.add_typer(zoo_app, name="zoo")
 
 
 class RateColumn(ProgressColumn):
@@ -207,6 +209,92 @@ def export(zoo: Path = typer.Argument(..., help="Zoo entry folder (zoo/NAME)."),
         raise PpocrError("choose an export format: --onnx")
     for path in export_zoo(read_card(zoo)):
         console.print(f"wrote {path}")
+
+
+@app.command("eval")
+def evaluate(
+    zoo_dirs: list[Path] = typer.Argument(..., help="Zoo entry folders (or a folder of them)."),
+    data: Path = typer.Option(None, "--data", help="Eval set in the synth layout "
+                              "(default: the language's fixed-seed eval set, cached)."),
+    lang: str = typer.Option("en", "--lang"),
+    out: Path = typer.Option(Path("out/eval"), "--out", help="Report folder."),
+    threads: int = typer.Option(1, "--threads", help="Threads for inference and latency."),
+    backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
+    latency_runs: int = typer.Option(20, "--latency-runs", help="Timed calls per model."),
+) -> None:
+    """Detection hmean, cls accuracy, rec accuracy and the whole system against size and
+    latency; writes report.json, report.md and PNG plots."""
+    import sys
+
+    from ppocr_bench import evalsets
+    from ppocr_bench.evaluate import evaluate_entries
+    from ppocr_bench.langs import get_lang
+    from ppocr_bench.report import rich_table, write_report
+    from ppocr_bench.zoo import cards_at
+
+    get_lang(lang)
+    cards = [card for path in zoo_dirs for card in cards_at(path)]
+    with progress_bar() as bar:
+        if data is None:
+            task = bar.add_task(f"eval set {lang}", total=None, unit="img")
+            data = evalsets.default_eval_set(lang, on_start=lambda n: bar.update(task, total=n),
+                                             on_sample=lambda i: bar.advance(task))
+        results = evaluate_entries(cards, data, lang, backend=backend, threads=threads,
+                                   latency_runs=latency_runs, progress=bar, command="ppocr-bench " + " ".join(sys.argv[1:]))
+    console.print(rich_table(results))
+    for path in write_report(results, out):
+        console.print(f"wrote {path}")
+
+
+@app.command()
+def metrics(task: str = typer.Argument(..., help="det, rec or cls."),
+            gt: Path = typer.Option(..., "--gt", help="Ground-truth label file."),
+            pred: Path = typer.Option(..., "--pred", help="Prediction label file."),
+            as_json: bool = typer.Option(False, "--json", help="Print one JSON object.")
+            ) -> None:
+    """Score any system's predictions against ground truth, matched by image path."""
+    import json
+
+    from ppocr_bench.evaluate import score_files
+
+    scores = score_files(task, gt, pred)
+    if as_json:
+        print(json.dumps(scores))
+        return
+    table = Table(title=f"{task}: {pred} against {gt}")
+    for key in scores:
+        table.add_column(key, justify="right")
+    table.add_row(*(f"{v:.4f}" for v in scores.values()))
+    console.print(table)
+
+
+@zoo_app.command("list")
+def zoo_list(zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Default: the repo's zoo/.")
+             ) -> None:
+    """List the zoo entries and their models."""
+    from ppocr_bench.zoo import ZOO_DIR, list_entries
+
+    table = Table(title="Model zoo")
+    for column in ("entry", "task", "langs", "preset", "weights", "present"):
+        table.add_column(column)
+    for card in list_entries(zoo_dir or ZOO_DIR):
+        for model in card.models:
+            table.add_row(card.name, model.task, " ".join(model.langs), model.preset,
+                          model.weights, "yes" if card.resolve(model.weights).exists() else
+                          f"no: {card.import_command or 'missing'}")
+    console.print(table)
+
+
+@zoo_app.command("show")
+def zoo_show(name: str = typer.Argument(..., help="Entry name or folder.")) -> None:
+    """Print an entry's card: models, recipes, data and recorded metrics."""
+    from ppocr_bench.zoo import ZOO_DIR
+
+    path = Path(name) if Path(name).is_dir() else ZOO_DIR / name
+    if not (path / "card.toml").exists():
+        raise PpocrError(f"{path}: no card.toml: not a zoo entry (see `ppocr-bench zoo list`)")
+    console.print((path / "card.toml").read_text(encoding="utf-8"), markup=False,
+                  highlight=False)
 
 
 def _enum(enum_type, value: str, option: str):

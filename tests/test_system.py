@@ -1,9 +1,8 @@
 import numpy as np
 import pytest
-import torch
+from conftest import write_random_zoo
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.models import create_model, save_weights
 from ppocr_bench.system import (
     ClsPredictor,
     DetPredictor,
@@ -14,7 +13,7 @@ from ppocr_bench.system import (
     read_image,
     sort_boxes,
 )
-from ppocr_bench.zoo import ZooCard, ZooModel, read_card, sha256_file, write_card
+from ppocr_bench.zoo import read_card, sha256_file, write_card
 
 CHARSET = list("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX")
 
@@ -49,21 +48,14 @@ class ProbsRunner:
 
 
 def _write_zoo(root, rec_langs=("en",), charset_file=CHARSET):
-    torch.manual_seed(0)
-    models = []
-    for task, preset in (("det", "det_mv3_db"), ("cls", "cls_mv3"), ("rec", "rec_mv3_crnn")):
-        model = create_model(preset, charset=CHARSET if task == "rec" else None)
-        weights = root / f"{task}.safetensors"
-        save_weights(model, weights)
-        entry = ZooModel(task, preset, weights.name, sha256_file(weights),
-                         langs=list(rec_langs) if task == "rec" else [],
-                         input_size=list(model.input_size))
-        if task == "rec":
-            path = root / "charset.txt"
-            path.write_text("".join(f"{c}\n" for c in charset_file), encoding="utf-8")
-            entry.charset, entry.charset_sha256 = path.name, sha256_file(path)
-        models.append(entry)
-    write_card(ZooCard(root, "tiny", models=models))
+    """The random zoo with a charset file that may differ from the weights' charset."""
+    card = write_random_zoo(root, CHARSET, rec_langs, name="tiny")
+    if list(charset_file) != list(CHARSET):
+        path = root / "charset.txt"
+        path.write_text("".join(f"{c}\n" for c in charset_file), encoding="utf-8")
+        rec = card.find("rec")
+        rec.charset_sha256 = sha256_file(path)
+        write_card(card)
     return read_card(root)
 
 

@@ -1,0 +1,168 @@
+"""Reports of ``ppocr-bench eval``: report.json, report.md, paper-style plots, a rich table.
+
+``report.json`` holds the result of :func:`ppocr_bench.evaluate.evaluate_zoo` as it is for one
+zoo entry, and ``{"entries": [result, ...]}`` for several (one per entry, in the order given).
+:func:`read_report` reads either back as a list.
+
+Plots (matplotlib, Agg): ``accuracy_vs_size.png`` and ``accuracy_vs_latency.png``, one panel per
+task (det hmean, cls acc, rec acc, system end-to-end hmean), one labelled point per zoo entry;
+x = weights MB, resp. latency ms (p50 of one network call; ms per image for the system).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from rich.table import Table
+
+#: (task, metric, panel title) in display order.
+PANELS = (("det", "hmean", "det hmean"), ("cls", "acc", "cls acc"), ("rec", "acc", "rec acc"),
+          ("system", "hmean", "system e2e hmean"))
+#: (column title, task, key, format) of the summary tables.
+COLUMNS = (
+    ("det hmean", "det", "hmean", ".3f"), ("cls acc", "cls", "acc", ".3f"),
+    ("rec acc", "rec", "acc", ".3f"), ("rec ned", "rec", "norm_edit_dis", ".3f"),
+    ("e2e hmean", "system", "hmean", ".3f"),
+    ("det MB", "det", "size_mb", ".2f"), ("cls MB", "cls", "size_mb", ".2f"),
+    ("rec MB", "rec", "size_mb", ".2f"), ("total MB", "system", "size_mb", ".2f"),
+    ("det ms p50/p90", "det", "latency", ""), ("cls ms p50/p90", "cls", "latency", ""),
+    ("rec ms p50/p90", "rec", "latency", ""), ("system ms/img", "system", "ms_per_image", ".1f"),
+)
+
+
+def entry_name(result: dict) -> str:
+    meta = result.get("meta", {})
+    return f"{meta.get('zoo', '?')}/{meta.get('backend', '?')}"
+
+
+def cell(result: dict, task: str, key: str, fmt: str) -> str:
+    """One table cell; "-" where the task was not evaluated."""
+    part = result.get(task)
+    if part is None:
+        return "-"
+    if key == "latency":
+        return f"{part['latency_ms_p50']:.1f} / {part['latency_ms_p90']:.1f}"
+    return format(part[key], fmt)
+
+
+def markdown(results: list[dict]) -> str:
+    """report.md: the summary table, then each entry's meta."""
+    lines = ["# ppocr-bench evaluation", ""]
+    header = ["entry", *(c[0] for c in COLUMNS)]
+    lines += ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(COLUMNS)]
+    for r in results:
+        row = [entry_name(r), *(cell(r, t, k, f) for _, t, k, f in COLUMNS)]
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", "Accuracy: det = PaddleOCR IoU hmean on full images; cls/rec on the crops "
+              "(rec ignores spaces; ned = 1 - normalised edit distance); e2e = det matches that "
+              "also read the exact text. Sizes: fp32 weights files, MB = 10^6 bytes. Latency: "
+              "one network call at batch 1 after warm-up; system: mean ms per image.", ""]
+    for r in results:
+        meta = r.get("meta", {})
+        lines += [f"## {entry_name(r)}", ""]
+        for key, value in meta.items():
+            if isinstance(value, dict):
+                value = ", ".join(f"{k}={v}" for k, v in value.items())
+            elif isinstance(value, list):
+                value = "; ".join(str(v) for v in value) or "none"
+            lines.append(f"- {key}: {value}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _joined(result: dict, key: str, fmt: str) -> str:
+    return "/".join(format(result[t][key], fmt) if t in result else "-"
+                    for t in ("det", "cls", "rec"))
+
+
+def rich_table(results: list[dict]) -> Table:
+    """The summary table for the screen, one row per zoo entry (narrower than report.md:
+    sizes and p50 latencies of det/cls/rec share a column)."""
+    table = Table(title="ppocr-bench eval")
+    table.add_column("entry")
+    for title in ("det H", "cls acc", "rec acc", "rec ned", "e2e H", "MB det/cls/rec",
+                  "total MB", "ms p50 det/cls/rec", "ms/img"):
+        table.add_column(title, justify="right")
+    for r in results:
+        table.add_row(
+            entry_name(r), *(cell(r, t, k, ".3f") for t, k in (
+                ("det", "hmean"), ("cls", "acc"), ("rec", "acc"), ("rec", "norm_edit_dis"),
+                ("system", "hmean"))),
+            _joined(r, "size_mb", ".2f"), cell(r, "system", "size_mb", ".2f"),
+            _joined(r, "latency_ms_p50", ".1f"), cell(r, "system", "ms_per_image", ".0f"))
+    return table
+
+
+def _points(results: list[dict], task: str, metric: str, x_key: str) -> list[tuple]:
+    """(x, y, label, entry index) of every entry that has ``task``."""
+    out = []
+    for n, r in enumerate(results):
+        part = r.get(task)
+        if part is not None and all(math.isfinite(part[k]) for k in (metric, x_key)):
+            out.append((part[x_key], part[metric], entry_name(r), n))
+    return out
+
+
+def plot(results: list[dict], path: Path, *, latency: bool) -> Path:
+    """One figure, a panel per task, metric against size MB (or latency ms)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = [p for p in PANELS if any(p[0] in r for r in results)] or list(PANELS[:1])
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.4), squeeze=False)
+    for ax, (task, metric, title) in zip(axes[0], panels):
+        if latency:
+            x_key = "ms_per_image" if task == "system" else "latency_ms_p50"
+            xlabel = "ms per image" if task == "system" else "latency ms (p50, batch 1)"
+        else:
+            x_key, xlabel = "size_mb", "weights MB" if task != "system" else "total weights MB"
+        points = _points(results, task, metric, x_key)
+        for i, (x, y, label, n) in enumerate(points):
+            ax.scatter([x], [y], s=36, zorder=3, color=f"C{n % 10}")  # one colour per entry
+            # Staggered labels so entries of similar size / latency stay readable.
+            ax.annotate(label, (x, y), textcoords="offset points", fontsize=8,
+                        xytext=(6, (6 + 12 * (i // 2)) * (1 if i % 2 == 0 else -1) - 3))
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(xlabel, fontsize=9)
+        ax.set_ylabel(metric, fontsize=9)
+        ax.set_ylim(-0.1, 1.1)
+        if points:
+            xs = [p[0] for p in points]
+            pad = max(0.15 * (max(xs) - min(xs)), 0.1 * max(xs), 1e-3)
+            ax.set_xlim(min(xs) - pad, max(xs) + 2.5 * pad)
+        ax.grid(True, alpha=0.3)
+        ax.tick_params(labelsize=8)
+    meta = results[0].get("meta", {}) if results else {}
+    fig.suptitle(f"accuracy vs {'latency' if latency else 'size'} "
+                 f"({meta.get('lang', '?')}, {meta.get('threads', '?')} thread(s), "
+                 f"{meta.get('machine', {}).get('cpu', '')})", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+def write_report(results: list[dict], out: Path) -> list[Path]:
+    """Write OUT/report.json, OUT/report.md, OUT/accuracy_vs_size.png and
+    OUT/accuracy_vs_latency.png; returns their paths."""
+    if not results:
+        raise ValueError("no results to report")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = results[0] if len(results) == 1 else {"entries": results}
+    json_path = out / "report.json"
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    md_path = out / "report.md"
+    md_path.write_text(markdown(results), encoding="utf-8")
+    return [json_path, md_path, plot(results, out / "accuracy_vs_size.png", latency=False),
+            plot(results, out / "accuracy_vs_latency.png", latency=True)]
+
+
+def read_report(path: Path) -> list[dict]:
+    """The results of a report.json (a list in both the one- and several-entry layouts)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return data["entries"] if "entries" in data else [data]

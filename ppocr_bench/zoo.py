@@ -1,0 +1,169 @@
+"""Zoo entries: ``zoo/NAME/card.toml`` plus safetensors weights and charset files.
+
+A card lists the entry's models, one ``[[model]]`` table each::
+
+    name = "mobile"
+    description = "..."
+
+    [[model]]
+    task = "rec"                      # det | cls | rec
+    langs = ["en", "fr", "de"]        # rec: languages this charset serves; det/cls: all
+    preset = "rec_mv3_crnn"
+    args = { hidden_size = 48 }       # preset overrides
+    weights = "rec_latin.safetensors"
+    weights_sha256 = "..."
+    charset = "rec_latin_charset.txt" # rec only
+    charset_sha256 = "..."
+    input_size = [3, 32, 320]
+    recipe = "..."                    # how it was trained (or imported)
+    data = "..."                      # on what
+    [model.metrics]                   # figures and the command that produced them
+    command = "ppocr-bench eval zoo/mobile --lang en"
+    acc = 0.91
+
+Loading checks both hashes before any tensor is read; a missing weights file names the command
+that creates it (``import_command`` in the card).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tomli_w
+
+from ppocr_bench import REPO_ROOT
+from ppocr_bench.errors import PpocrError
+
+ZOO_DIR = REPO_ROOT / "zoo"
+TASKS = ("det", "cls", "rec")
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class ZooModel:
+    """One model of a zoo entry (one ``[[model]]`` table)."""
+
+    task: str
+    preset: str
+    weights: str
+    weights_sha256: str
+    langs: list[str] = field(default_factory=list)
+    args: dict = field(default_factory=dict)
+    charset: str | None = None
+    charset_sha256: str | None = None
+    input_size: list[int] = field(default_factory=list)
+    recipe: str = ""
+    data: str = ""
+    metrics: dict = field(default_factory=dict)
+
+    def to_toml(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if v not in (None, {}, [])}
+
+
+@dataclass
+class ZooCard:
+    """A zoo entry: its folder and its models."""
+
+    root: Path
+    name: str
+    description: str = ""
+    import_command: str | None = None
+    models: list[ZooModel] = field(default_factory=list)
+
+    @property
+    def path(self) -> Path:
+        return self.root / "card.toml"
+
+    def find(self, task: str, lang: str | None = None) -> ZooModel | None:
+        """The entry's model for ``task`` (and, for rec, serving ``lang``)."""
+        for model in self.models:
+            if model.task == task and (lang is None or not model.langs or lang in model.langs):
+                return model
+        return None
+
+    def resolve(self, relative: str) -> Path:
+        return self.root / relative
+
+
+def read_card(root: Path) -> ZooCard:
+    """Parse ``root/card.toml``; a PpocrError names the file and the problem."""
+    root = Path(root)
+    path = root / "card.toml"
+    if not path.exists():
+        raise PpocrError(f"{root}: no card.toml: not a zoo entry (see `ppocr-bench zoo list`)")
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PpocrError(f"{path}: unreadable card ({exc})") from None
+    models = []
+    for i, table in enumerate(data.get("model", [])):
+        try:
+            model = ZooModel(**table)
+        except TypeError as exc:
+            raise PpocrError(f"{path}: model {i + 1}: {exc}") from None
+        if model.task not in TASKS:
+            raise PpocrError(f"{path}: model {i + 1}: task must be det, cls or rec, "
+                             f"not {model.task!r}")
+        models.append(model)
+    return ZooCard(root, data.get("name", root.name), data.get("description", ""),
+                   data.get("import_command"), models)
+
+
+def write_card(card: ZooCard) -> Path:
+    card.root.mkdir(parents=True, exist_ok=True)
+    data: dict = {"name": card.name, "description": card.description}
+    if card.import_command:
+        data["import_command"] = card.import_command
+    data["model"] = [m.to_toml() for m in card.models]
+    card.path.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return card.path
+
+
+def verified_file(card: ZooCard, relative: str, expected: str | None) -> Path:
+    """The path of a card's file after checking it exists and has the recorded sha256."""
+    path = card.resolve(relative)
+    if not path.exists():
+        hint = f": create it with `{card.import_command}`" if card.import_command else ""
+        raise PpocrError(f"{path}: missing{hint}")
+    if expected and sha256_file(path) != expected:
+        raise PpocrError(f"{path}: sha256 differs from the one in {card.path} "
+                         "(file changed or corrupt)")
+    return path
+
+
+def read_charset_file(path: Path) -> list[str]:
+    """A charset file: one character per line (PaddleOCR dictionary format)."""
+    chars = path.read_text(encoding="utf-8").split("\n")
+    if chars and chars[-1] == "":
+        chars.pop()
+    for n, ch in enumerate(chars, 1):
+        if len(ch) != 1:
+            raise PpocrError(f"{path}:{n}: expected one character per line, got {ch!r}")
+    return chars
+
+
+def list_entries(zoo_dir: Path = ZOO_DIR) -> list[ZooCard]:
+    return [read_card(p.parent) for p in sorted(Path(zoo_dir).glob("*/card.toml"))]
+
+
+def cards_at(path: Path) -> list[ZooCard]:
+    """The zoo entries ``path`` names: itself when it holds a card.toml (one entry), else every
+    entry folder directly below it (a zoo directory), sorted by name."""
+    path = Path(path)
+    if (path / "card.toml").exists():
+        return [read_card(path)]
+    cards = list_entries(path) if path.is_dir() else []
+    if not cards:
+        raise PpocrError(f"{path}: neither a zoo entry (no card.toml) nor a folder of entries "
+                         "(see `ppocr-bench zoo list`)")
+    return cards

@@ -1,0 +1,105 @@
+"""The command line end to end, as a user runs it: exit codes, outputs, one-line errors."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ppocr_bench.synth.pipeline import SynthSpec, run_synth
+
+DET_KEYS = {"precision", "recall", "hmean", "params", "size_mb", "latency_ms_p50",
+            "latency_ms_p90"}
+
+
+def cli(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ppocr_bench", *map(str, args)],
+                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
+
+
+def one_line_error(proc: subprocess.CompletedProcess, needle: str) -> None:
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert needle in lines[0], lines[0]
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "data"
+    assert run_synth(SynthSpec("en", count=2, seed=21), out).complete
+    return out
+
+
+@pytest.fixture(scope="module")
+def zoo(tmp_path_factory, data, random_zoo):
+    lines = (data / "rec" / "rec_gt.txt").read_text(encoding="utf-8").splitlines()
+    charset = sorted({c for line in lines for c in line.split("\t", 1)[1]} - {" "})
+    return random_zoo(tmp_path_factory.mktemp("zoo") / "random", charset).root
+
+
+def test_metrics_det_self_and_empty(data, tmp_path):
+    gt = data / "det" / "label.txt"
+    proc = cli("metrics", "det", "--gt", gt, "--pred", gt, "--json")
+    assert proc.returncode == 0, proc.stderr
+    scores = json.loads(proc.stdout)
+    assert set(scores) == {"precision", "recall", "hmean"} and scores["hmean"] == 1.0
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    scores = json.loads(cli("metrics", "det", "--gt", gt, "--pred", empty, "--json").stdout)
+    assert scores["recall"] == 0.0
+
+
+def test_metrics_malformed_line_names_file_and_line(data, tmp_path):
+    bad = tmp_path / "pred.txt"
+    bad.write_text("images/000000_00.jpg\tabc\nno tab on this line\n")
+    one_line_error(cli("metrics", "rec", "--gt", data / "rec" / "rec_gt.txt", "--pred", bad),
+                   f"{bad}:2")
+
+
+def test_eval_writes_report(zoo, data, tmp_path):
+    out = tmp_path / "report"
+    proc = cli("eval", zoo, "--data", data, "--lang", "en", "--out", out, "--latency-runs", 3)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((out / "report.json").read_text())
+    assert set(report) == {"det", "cls", "rec", "system", "meta"}
+    assert set(report["det"]) == DET_KEYS
+    assert {"acc", "norm_edit_dis"} <= set(report["rec"]) and "acc" in report["cls"]
+    assert set(report["system"]) == {"hmean", "ms_per_image", "size_mb"}
+    for name in ("report.md", "accuracy_vs_size.png", "accuracy_vs_latency.png"):
+        assert (out / name).stat().st_size > 0
+
+
+def test_zoo_list_show_export_and_ocr(zoo, data, tmp_path):
+    assert "det_mv3_db" in cli("zoo", "show", zoo).stdout
+    proc = cli("export", zoo, "--onnx")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in zoo.glob("*.onnx")) == ["cls.onnx", "det.onnx", "rec.onnx"]
+    image = data / "det" / "images" / "000000.jpg"
+    drawing = tmp_path / "ocr.png"
+    proc = cli("ocr", image, "--zoo", zoo, "--backend", "onnx", "--draw", drawing, "--json")
+    assert proc.returncode == 0, proc.stderr
+    records = json.loads(proc.stdout)
+    assert records[0]["path"] == str(image) and drawing.stat().st_size > 0
+
+
+def test_ocr_corrupt_image(zoo, tmp_path):
+    bad = tmp_path / "broken.jpg"
+    bad.write_bytes(b"\xff\xd8\xff not really a jpeg")
+    one_line_error(cli("ocr", bad, "--zoo", zoo), f"{bad}: not a readable image")
+
+
+def test_ocr_charset_mismatch(zoo, tmp_path):
+    import shutil
+
+    from ppocr_bench.zoo import read_card, sha256_file, write_card
+
+    copy = tmp_path / "other"
+    shutil.copytree(zoo, copy)
+    (copy / "charset.txt").write_text("a\nb\nc\n", encoding="utf-8")
+    card = read_card(copy)
+    card.find("rec").charset_sha256 = sha256_file(copy / "charset.txt")
+    write_card(card)
+    one_line_error(cli("ocr", zoo / "det.onnx", "--zoo", copy), "charset")

@@ -1,0 +1,80 @@
+"""report.write_report / read_report / rich_table on hand-made results."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from ppocr_bench.report import markdown, read_report, rich_table, write_report
+
+
+def _model(**scores) -> dict:
+    return {**scores, "params": 1000, "size_mb": 2.5, "latency_ms_p50": 10.0,
+            "latency_ms_p90": 12.5}
+
+
+RESULT = {
+    "det": _model(precision=0.8, recall=0.6, hmean=0.6857),
+    "cls": _model(acc=0.9),
+    "rec": _model(acc=0.5, norm_edit_dis=0.75),
+    "system": {"hmean": 0.4, "ms_per_image": 321.0, "size_mb": 7.5},
+    "meta": {"zoo": "mobile", "backend": "torch", "lang": "en", "threads": 1,
+             "machine": {"cpu": "Test CPU", "cores": 2}, "skipped": [],
+             "command": "ppocr-bench eval zoo/mobile --lang en"},
+}
+
+
+def _second() -> dict:
+    other = copy.deepcopy(RESULT)
+    del other["det"], other["system"]
+    other["meta"].update(zoo="server", skipped=["det: no model"])
+    return other
+
+
+def test_single_entry_report(tmp_path: Path):
+    paths = write_report([RESULT], tmp_path / "out")
+    assert [p.name for p in paths] == ["report.json", "report.md", "accuracy_vs_size.png",
+                                       "accuracy_vs_latency.png"]
+    assert json.loads(paths[0].read_text(encoding="utf-8")) == RESULT  # the dict as it is
+    assert read_report(paths[0]) == [RESULT]
+    for png in paths[2:]:
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+
+
+def test_several_entries_report(tmp_path: Path):
+    results = [RESULT, _second()]
+    paths = write_report(results, tmp_path)
+    data = json.loads(paths[0].read_text(encoding="utf-8"))
+    assert list(data) == ["entries"] and data["entries"] == results
+    assert read_report(paths[0]) == results
+
+
+def test_markdown_table_rows_and_missing_cells():
+    text = markdown([RESULT, _second()])
+    rows = [line for line in text.splitlines() if line.startswith("| mobile/")
+            or line.startswith("| server/")]
+    assert len(rows) == 2
+    mobile = [c.strip() for c in rows[0].strip("|").split("|")]
+    assert mobile[:6] == ["mobile/torch", "0.686", "0.900", "0.500", "0.750", "0.400"]
+    assert "10.0 / 12.5" in mobile and "321.0" in mobile and "7.50" in mobile
+    server = [c.strip() for c in rows[1].strip("|").split("|")]
+    assert server[1] == "-" and server[5] == "-"  # no det, no system
+    assert "- skipped: det: no model" in text and "Test CPU" in text
+
+
+def test_rich_table_has_one_row_per_entry():
+    table = rich_table([RESULT, _second()])
+    assert table.row_count == 2
+    console = Console(width=160, record=True)
+    console.print(table)
+    out = console.export_text()
+    assert "mobile/torch" in out and "2.50/2.50/2.50" in out and "-/2.50/2.50" in out
+
+
+def test_empty_results_are_an_error(tmp_path: Path):
+    with pytest.raises(ValueError):
+        write_report([], tmp_path)
