@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-from conftest import write_random_zoo
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.system import (
@@ -47,7 +46,7 @@ class ProbsRunner:
         return self.make(x)
 
 
-def _write_zoo(root, rec_langs=("en",), charset_file=CHARSET):
+def _write_zoo(write_random_zoo, root, rec_langs=("en",), charset_file=CHARSET):
     """The random zoo with a charset file that may differ from the weights' charset."""
     card = write_random_zoo(root, CHARSET, rec_langs, name="tiny")
     if list(charset_file) != list(CHARSET):
@@ -60,8 +59,8 @@ def _write_zoo(root, rec_langs=("en",), charset_file=CHARSET):
 
 
 @pytest.fixture(scope="module")
-def zoo(tmp_path_factory):
-    return _write_zoo(tmp_path_factory.mktemp("zoo"))
+def zoo(tmp_path_factory, random_zoo):
+    return _write_zoo(random_zoo, tmp_path_factory.mktemp("zoo"))
 
 
 def _synthetic_page(h=120, w=240):
@@ -204,15 +203,15 @@ def test_missing_rec_language_and_backend_errors(zoo):
         load_predictors(zoo, "en", backend="tensorrt")
 
 
-def test_rec_weights_with_another_charset_are_refused(tmp_path):
-    card = _write_zoo(tmp_path, charset_file=CHARSET[:-1] + ["Y"])
+def test_rec_weights_with_another_charset_are_refused(tmp_path, random_zoo):
+    card = _write_zoo(random_zoo, tmp_path, charset_file=CHARSET[:-1] + ["Y"])
     with pytest.raises(PpocrError, match="charset of 60 characters .* does not match") as info:
         load_predictors(card, "en")
     assert "\n" not in str(info.value)
 
 
-def test_tampered_weights_are_refused(tmp_path):
-    card = _write_zoo(tmp_path)
+def test_tampered_weights_are_refused(tmp_path, random_zoo):
+    card = _write_zoo(random_zoo, tmp_path)
     with card.resolve("cls.safetensors").open("ab") as fh:
         fh.write(b"\0")
     with pytest.raises(PpocrError, match="sha256 differs"):
