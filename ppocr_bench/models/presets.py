@@ -25,6 +25,7 @@ from ppocr_bench.models.backbones.mobilenet_v3 import (
     MobileNetV3Large,
     MobileNetV3Small,
 )
+from ppocr_bench.models.backbones.pplcnet_v3 import PPLCNetV3
 from ppocr_bench.models.backbones.resnet_vd import ResNetVdDet, ResNetVdRec
 from ppocr_bench.models.heads.cls_head import ClsHead
 from ppocr_bench.models.heads.ctc_head import CTCHead, check_charset, num_ctc_classes
@@ -32,6 +33,7 @@ from ppocr_bench.models.heads.db_head import DBHead
 from ppocr_bench.models.model import OcrModel
 from ppocr_bench.models.necks.db_fpn import DBFPN, RSEFPN
 from ppocr_bench.models.necks.sequence import SequenceNeck
+from ppocr_bench.models.necks.svtr import SVTRNeck
 
 
 class Task(str, Enum):
@@ -45,12 +47,14 @@ class Backbone(str, Enum):
     MV3_SMALL = "mobilenet_v3_small"
     RESNET18_VD = "resnet18_vd"
     RESNET34_VD = "resnet34_vd"
+    PPLCNET_V3 = "pplcnet_v3"
 
 
 class Neck(str, Enum):
     DB_FPN = "db_fpn"
     RSE_FPN = "rse_fpn"
     BILSTM = "bilstm"
+    SVTR = "svtr"
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,15 @@ class ModelSpec:
 
     task, backbone: fixed per preset (pick another preset to change them).
     input_size: default (C, H, W) input; C sets the backbone's input channels.
-    neck: det "db_fpn" | "rse_fpn"; rec "bilstm".
-    scale: MobileNetV3 width multiplier, one of 0.35, 0.5, 0.75, 1.0, 1.25.
+    neck: det "db_fpn" | "rse_fpn"; rec "bilstm" | "svtr".
+    scale: width multiplier; MobileNetV3 one of 0.35, 0.5, 0.75, 1.0, 1.25; PP-LCNetV3 any
+        value in (0, 2] (PP-OCRv4: det 0.75, rec 0.95).
     use_se: squeeze-excite blocks on (True) or removed (False), MobileNetV3 only.
     small_stride: MobileNetV3-small height strides of its four downsampling blocks (their width
         stride is 1); rec [1, 2, 2, 2] keeps 32 px lines at height 1, cls [2, 2, 2, 2] for 48 px.
     inner_channels: FPN width (the DB head works on it; its branches on a quarter of it).
-    hidden_size: BiLSTM hidden size per direction (the CTC head sees twice that).
+    hidden_size: BiLSTM hidden size per direction (the CTC head sees twice that); SVTR
+        transformer width, also its output width (the CTC head sees that).
     num_classes: classifier classes (cls: 2, for 0 and 180 degrees). Recognizers take theirs
         from the charset.
     use_space: recognizer has a class for " " after the charset (PaddleOCR's use_space_char).
@@ -159,10 +165,32 @@ PRESETS: dict[str, ModelSpec] = {
         hidden_size=256,
         use_space=True,
     ),
+    # PP-OCRv4 detector: PP-LCNetV3 x0.75 (deployed form), RSE-FPN 96, DB head
+    # (ch_PP-OCRv4_det_infer.onnx).
+    "det_lcnetv3_db": ModelSpec(
+        task=Task.DET,
+        backbone=Backbone.PPLCNET_V3,
+        input_size=(3, 640, 640),
+        neck=Neck.RSE_FPN,
+        scale=0.75,
+        inner_channels=96,
+        k=50,
+    ),
+    # PP-OCRv4 recognizer: PP-LCNetV3 x0.95, SVTR neck 120 (2 blocks), CTC; 48 px lines,
+    # 48x320 -> 40 steps (ch_/en_PP-OCRv4_rec_infer.onnx).
+    "rec_lcnetv3_svtr": ModelSpec(
+        task=Task.REC,
+        backbone=Backbone.PPLCNET_V3,
+        input_size=(3, 48, 320),
+        neck=Neck.SVTR,
+        scale=0.95,
+        hidden_size=120,
+        use_space=True,
+    ),
 }
 
 _FIXED = ("task", "backbone")
-_NECKS = {Task.DET: (Neck.DB_FPN, Neck.RSE_FPN), Task.REC: (Neck.BILSTM,)}
+_NECKS = {Task.DET: (Neck.DB_FPN, Neck.RSE_FPN), Task.REC: (Neck.BILSTM, Neck.SVTR)}
 
 
 def get_preset(name: str) -> ModelSpec:
@@ -232,7 +260,12 @@ def _check(name: str, spec: ModelSpec) -> None:
         problems.append(
             f"neck of a {spec.task.value} model must be {allowed}, got {spec.neck.value}"
         )
-    if spec.scale is not None and (
+    if spec.scale is not None and spec.backbone is Backbone.PPLCNET_V3:
+        if isinstance(spec.scale, bool) or not (
+            isinstance(spec.scale, (int, float)) and 0 < spec.scale <= 2
+        ):
+            problems.append(f"scale must be a number in (0, 2], got {spec.scale!r}")
+    elif spec.scale is not None and (
         isinstance(spec.scale, bool) or spec.scale not in SUPPORTED_SCALES
     ):
         problems.append(f"scale must be one of {SUPPORTED_SCALES}, got {spec.scale!r}")
@@ -285,6 +318,8 @@ def _build_backbone(spec: ModelSpec) -> nn.Module:
         return MobileNetV3Small(in_channels, spec.scale, spec.use_se, spec.small_stride)
     if spec.backbone is Backbone.RESNET18_VD:
         return ResNetVdDet(18, in_channels)
+    if spec.backbone is Backbone.PPLCNET_V3:
+        return PPLCNetV3(in_channels, spec.scale, det=spec.task is Task.DET)
     return ResNetVdRec(34, in_channels)
 
 
@@ -301,6 +336,8 @@ def _build_neck(spec: ModelSpec, in_channels: Any) -> nn.Module:
         return RSEFPN(in_channels, spec.inner_channels)
     if spec.neck is Neck.BILSTM:
         return SequenceNeck(in_channels, spec.hidden_size)
+    if spec.neck is Neck.SVTR:
+        return SVTRNeck(in_channels, spec.hidden_size)
     return _NoNeck(in_channels)
 
 

@@ -164,3 +164,10 @@ def test_foreign_and_missing_files_are_errors(tmp_path: Path) -> None:
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, str(bare))
     with pytest.raises(PpocrError, match="not ppocr-bench weights"):
         load_weights(model, bare)
+
+
+def test_saving_the_same_model_twice_gives_the_same_bytes(tmp_path):
+    model = create_model("rec_mv3_crnn", charset=list("abc"))
+    save_weights(model, tmp_path / "a.safetensors")
+    save_weights(model, tmp_path / "b.safetensors")
+    assert (tmp_path / "a.safetensors").read_bytes() == (tmp_path / "b.safetensors").read_bytes()

@@ -223,8 +223,10 @@ def test_charset_errors() -> None:
         create_model("det_mv3_db", charset=["a"])
     with pytest.raises(PpocrError, match="entry 2 \\('a'\\) is a duplicate"):
         create_model("rec_mv3_crnn", charset=["a", "b", "a"])
-    with pytest.raises(PpocrError, match="already holds ' '"):
-        create_model("rec_mv3_crnn", charset=["a", " "])
+    with pytest.raises(PpocrError, match="holds ' ' before its end"):
+        create_model("rec_mv3_crnn", charset=[" ", "a"])
+    paddle_en = create_model("rec_mv3_crnn", charset=["a", " "])  # en_dict.txt ends in " "
+    assert paddle_en.vocabulary == ["", "a", " ", " "]
     assert create_model("rec_mv3_crnn", charset=["a", " "], use_space=False).head.out_channels == 3
     with pytest.raises(PpocrError, match="empty"):
         create_model("rec_mv3_crnn", charset=[])

@@ -17,7 +17,9 @@ SPACE = " "
 
 def check_charset(charset: list[str], use_space: bool) -> None:
     """PpocrError unless ``charset`` is a non-empty list of distinct, non-empty strings without
-    newlines (and without " " when ``use_space`` adds the space class itself)."""
+    newlines. With ``use_space`` (which adds its own space class) a " " may only be the last
+    entry: PaddleOCR's en_dict.txt ends in one, so its models have two classes that decode to
+    a space."""
     if not charset:
         raise PpocrError("the charset is empty")
     seen: set[str] = set()
@@ -27,8 +29,8 @@ def check_charset(charset: list[str], use_space: bool) -> None:
         if char in seen:
             raise PpocrError(f"charset entry {index} ({char!r}) is a duplicate")
         seen.add(char)
-    if use_space and SPACE in seen:
-        raise PpocrError("the charset already holds ' ' and use_space adds it again")
+    if use_space and SPACE in seen and charset[-1] != SPACE:
+        raise PpocrError("the charset holds ' ' before its end and use_space adds it again")
 
 
 def ctc_vocabulary(charset: list[str], use_space: bool) -> list[str]:

