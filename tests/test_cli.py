@@ -103,3 +103,16 @@ def test_ocr_charset_mismatch(zoo, tmp_path):
     card.find("rec").charset_sha256 = sha256_file(copy / "charset.txt")
     write_card(card)
     one_line_error(cli("ocr", zoo / "det.onnx", "--zoo", copy), "charset")
+
+
+def test_train_plot_and_zoo_add(data, tmp_path):
+    run = tmp_path / "run"
+    proc = cli("train", "cls", "--data", data, "--out", run, "--steps", 3, "--batch-size", 4,
+               "--workers", 0, "--val", data)
+    assert proc.returncode == 0, proc.stderr
+    assert cli("plot", run).returncode == 0 and (run / "plots" / "loss.png").exists()
+    proc = cli("train", "cls", "--data", data, "--out", run, "--resume")
+    assert proc.returncode == 0, proc.stderr
+    proc = cli("zoo", "add", run, "--name", "mine", "--task", "cls", "--zoo-dir", tmp_path / "zoo")
+    assert proc.returncode == 0, proc.stderr
+    assert "cls_mv3" in cli("zoo", "show", tmp_path / "zoo" / "mine").stdout

@@ -1,0 +1,259 @@
+"""Training datasets over the synth layout and a resumable, deterministic batch sampler.
+
+Every sample is addressed by ``(epoch, index)`` and augmented with its own generator
+``np.random.default_rng([seed, epoch, index])``, so what a batch holds depends only on
+(seed, epoch, index), never on worker count, worker order or where a run was resumed.
+
+Layout read (``run_synth`` output, PaddleOCR label files): ``DIR/det/label.txt``,
+``DIR/cls/cls_gt.txt``, ``DIR/rec/rec_gt.txt``; image paths are relative to the label file.
+Images are read with OpenCV (BGR), as at inference.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+from torch.utils.data import Dataset, Sampler
+
+from ppocr_bench.data.db_targets import make_db_targets
+from ppocr_bench.data.labels import (
+    is_dont_care,
+    read_cls_labels,
+    read_det_labels,
+    read_rec_labels,
+)
+from ppocr_bench.data.transforms import (
+    cls_resize_norm,
+    normalize_image,
+    rec_resize_norm,
+)
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.train.det_augment import DetAugment, det_augment
+from ppocr_bench.train.line_augment import LineAugment, line_augment
+from ppocr_bench.train.randaugment import RandAugment, rand_augment
+
+log = logging.getLogger(__name__)
+LABEL_FILES = {"det": "det/label.txt", "cls": "cls/cls_gt.txt", "rec": "rec/rec_gt.txt"}
+NO_DET_AUGMENT = DetAugment(flip=False, rotate=False, scale=False, crop=False)
+
+
+def label_file(root: str | Path, task: str) -> Path:
+    """The label file of ``task`` under a dataset folder (or ``root`` itself if it is a file)."""
+    root = Path(root)
+    path = root if root.is_file() else root / LABEL_FILES[task]
+    if not path.is_file():
+        raise PpocrError(f"{root}: no {task} labels ({LABEL_FILES[task]} missing)")
+    return path
+
+
+def read_image(path: Path) -> np.ndarray:
+    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
+    if image is None:
+        raise PpocrError(f"{path}: missing or unreadable image")
+    return image
+
+
+def sample_rng(seed: int, epoch: int, index: int) -> np.random.Generator:
+    return np.random.default_rng([seed, epoch, index])
+
+
+# ---------------------------------------------------------------- CTC labels
+@dataclass
+class EncodeStats:
+    """Rec lines left out of training, and the characters that caused it."""
+
+    unknown: int = 0
+    too_long: int = 0
+    empty: int = 0
+    unknown_chars: Counter = field(default_factory=Counter)
+
+    @property
+    def skipped(self) -> int:
+        return self.unknown + self.too_long + self.empty
+
+    def to_dict(self) -> dict:
+        return {"skipped_unknown_chars": self.unknown, "skipped_too_long": self.too_long,
+                "skipped_empty": self.empty,
+                "unknown_chars": "".join(c for c, _ in self.unknown_chars.most_common(50))}
+
+
+def encode_text(text: str, vocabulary: list[str]) -> list[int] | None:
+    """CTC class indices of ``text`` (``vocabulary`` as ``OcrModel.vocabulary``: blank first);
+    None when a character is not in the vocabulary."""
+    return _encode(text, {c: i for i, c in enumerate(vocabulary) if i})
+
+
+def _encode(text: str, index: dict[str, int]) -> list[int] | None:
+    out = [index.get(c) for c in text]
+    return None if any(i is None for i in out) else out  # type: ignore[return-value]
+
+
+def charset_from_texts(texts: list[str], use_space: bool) -> list[str]:
+    """Sorted distinct characters of ``texts`` (without " " when the model adds a space class)."""
+    chars = sorted(set("".join(texts)))
+    return [c for c in chars if not (use_space and c == " ") and c not in "\r\n\t"]
+
+
+# ---------------------------------------------------------------- datasets
+class DetDataset(Dataset):
+    """(epoch, index) -> {image 3 x S x S, shrink_map, shrink_mask, threshold_map,
+    threshold_mask (S x S each)} with S = ``size``."""
+
+    def __init__(self, labels: Path, size: int, aug: DetAugment | None, seed: int,
+                 max_samples: int | None = None) -> None:
+        self.root = labels.parent
+        self.items = list(read_det_labels(labels).items())[:max_samples]
+        self.size, self.aug, self.seed = size, aug or NO_DET_AUGMENT, seed
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, key: tuple[int, int]) -> dict[str, np.ndarray]:
+        epoch, index = key
+        path, instances = self.items[index]
+        image = read_image(self.root / path)
+        polys = [np.asarray(inst["points"], dtype=np.float64) for inst in instances]
+        ignore = [is_dont_care(inst["transcription"]) for inst in instances]
+        out, polys, ignore = det_augment(image, polys, ignore, self.size, self.aug,
+                                         sample_rng(self.seed, epoch, index))
+        targets = make_db_targets(polys, ignore, (self.size, self.size))
+        return {"image": normalize_image(out), **targets}
+
+
+class ClsDataset(Dataset):
+    """(epoch, index) -> {image 3 x H x W, label 0 (0 deg) | 1 (180 deg)}. With ``flip180``
+    half the samples are turned by 180 degrees and their label swapped."""
+
+    def __init__(self, labels: Path, input_size: tuple[int, int, int], aug: LineAugment | None,
+                 rand: RandAugment | None, flip180: bool, seed: int,
+                 max_samples: int | None = None) -> None:
+        self.root = labels.parent
+        self.items = list(read_cls_labels(labels).items())[:max_samples]
+        self.input_size, self.aug, self.rand = tuple(input_size), aug, rand
+        self.flip180, self.seed = flip180, seed
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, key: tuple[int, int]) -> dict[str, np.ndarray | int]:
+        epoch, index = key
+        path, angle = self.items[index]
+        image = read_image(self.root / path)
+        rng = sample_rng(self.seed, epoch, index)
+        label = int(angle == 180)
+        if self.aug is not None:
+            image = line_augment(image, self.aug, rng)
+        if self.rand is not None:
+            image = rand_augment(image, self.rand, rng)
+        if self.flip180 and rng.random() < 0.5:
+            image, label = np.ascontiguousarray(image[::-1, ::-1]), 1 - label
+        return {"image": cls_resize_norm(image, self.input_size), "label": label}
+
+
+class RecDataset(Dataset):
+    """(epoch, index) -> {image 3 x H x W, label (max_len,) int64 zero-padded, length}.
+
+    With ``skip_bad`` (training) lines with characters outside the vocabulary, longer than
+    ``max_len`` or empty are left out and counted in ``stats`` (a warning is logged); without it
+    (validation) every line stays and ``texts`` keeps the ground truth.
+    """
+
+    def __init__(self, labels: Path, input_size: tuple[int, int, int], vocabulary: list[str],
+                 aug: LineAugment | None, seed: int, max_len: int = 25,
+                 max_samples: int | None = None, skip_bad: bool = True) -> None:
+        self.root = labels.parent
+        self.input_size, self.aug, self.seed, self.max_len = tuple(input_size), aug, seed, max_len
+        self.stats = EncodeStats()
+        self.items: list[tuple[str, list[int]]] = []
+        self.texts: list[str] = []
+        index = {c: i for i, c in enumerate(vocabulary) if i}
+        for path, text in list(read_rec_labels(labels).items())[:max_samples]:
+            ids = _encode(text, index)
+            if ids is None:
+                self.stats.unknown += 1
+                self.stats.unknown_chars.update(c for c in text if c not in index)
+            elif len(ids) > max_len:
+                self.stats.too_long += 1
+            elif not ids:
+                self.stats.empty += 1
+            elif skip_bad:
+                self.items.append((path, ids))
+                self.texts.append(text)
+                continue
+            if not skip_bad:
+                self.items.append((path, (ids or [])[:max_len]))
+                self.texts.append(text)
+        if skip_bad and self.stats.skipped:
+            log.info("%s: skipped %d rec lines (%d with characters outside the charset %r, "
+                        "%d longer than %d, %d empty)", labels, self.stats.skipped,
+                        self.stats.unknown, self.stats.to_dict()["unknown_chars"],
+                        self.stats.too_long, max_len, self.stats.empty)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, key: tuple[int, int]) -> dict[str, np.ndarray | int]:
+        epoch, index = key
+        path, ids = self.items[index]
+        image = read_image(self.root / path)
+        if self.aug is not None:
+            image = line_augment(image, self.aug, sample_rng(self.seed, epoch, index))
+        label = np.zeros(self.max_len, dtype=np.int64)
+        label[: len(ids)] = ids
+        return {"image": rec_resize_norm(image, self.input_size), "label": label,
+                "length": len(ids), "index": index}
+
+
+# ---------------------------------------------------------------- sampler
+class ResumableBatchSampler(Sampler[list[tuple[int, int]]]):
+    """Batches of (epoch, index) keys for global steps ``start_step .. total_steps - 1``.
+
+    Epoch e's order is ``default_rng([seed, e]).permutation(n)`` (identity without shuffle),
+    padded by wrapping to a multiple of ``world_size`` and dealt out ``rank::world_size`` (as
+    torch's DistributedSampler), then cut into batches; a last partial batch is dropped unless it
+    would be the only one. Step s is batch ``s % batches_per_epoch`` of epoch
+    ``s // batches_per_epoch``, so resuming at step k only needs k.
+    """
+
+    def __init__(self, n: int, batch_size: int, seed: int, total_steps: int, *,
+                 start_step: int = 0, shuffle: bool = True, rank: int = 0,
+                 world_size: int = 1) -> None:
+        if n <= 0:
+            raise PpocrError("the training set is empty")
+        self.n, self.batch_size, self.seed, self.shuffle = n, batch_size, seed, shuffle
+        self.total_steps, self.start_step = total_steps, start_step
+        self.rank, self.world_size = rank, world_size
+        per_rank = math.ceil(n / world_size)
+        self.batches_per_epoch = max(per_rank // batch_size, 1)
+
+    def epoch_order(self, epoch: int) -> list[int]:
+        order = (np.random.default_rng([self.seed, epoch]).permutation(self.n) if self.shuffle
+                 else np.arange(self.n))
+        padded = math.ceil(self.n / self.world_size) * self.world_size
+        order = np.resize(order, padded)
+        return order[self.rank :: self.world_size].tolist()
+
+    def __iter__(self):
+        cached_epoch, order = -1, []
+        for step in range(self.start_step, self.total_steps):
+            epoch, pos = divmod(step, self.batches_per_epoch)
+            if epoch != cached_epoch:
+                cached_epoch, order = epoch, self.epoch_order(epoch)
+            batch = order[pos * self.batch_size : (pos + 1) * self.batch_size]
+            yield [(epoch, i) for i in batch]
+
+    def __len__(self) -> int:
+        return max(self.total_steps - self.start_step, 0)
+
+
+def worker_init(_: int) -> None:
+    """DataLoader workers: one OpenCV and one torch thread each (the trainer owns the cores)."""
+    cv2.setNumThreads(1)
+    torch.set_num_threads(1)

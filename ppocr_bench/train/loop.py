@@ -1,0 +1,284 @@
+"""``train(config) -> RunResult``: the PP-OCR training loop for det, cls and rec.
+
+Adam (lr 1e-3), cosine decay with linear warm-up (:mod:`.schedules`), coupled L2 weight decay
+(PaddleOCR's ``L2Decay``: added to the gradient, Adam's ``weight_decay``), optional global
+gradient-norm clipping. Losses: DB (det, :func:`ppocr_bench.losses.db_loss.db_loss`), cross
+entropy (cls), CTC with blank 0 summed per line and averaged over the batch (rec, as
+PaddleOCR's ``CTCLoss``).
+
+Run folder: ``config.json``, ``charset.txt`` (rec), ``log.jsonl``, ``ckpt/`` (see
+:mod:`.checkpoints`), ``best.safetensors`` (best validation score so far, with ``val``),
+``final.safetensors`` and ``result.json`` at the end.
+
+Resuming (``resume=True``) reloads the newest checkpoint: weights, optimizer state, step, best
+score and RNG states; the schedule is a pure function of the step and the data order a pure
+function of (seed, step), so the run continues exactly where the checkpoint was taken (with
+``workers=0`` or any worker count alike: samples are keyed by (epoch, index)).
+
+Multi-GPU: launched by ``torchrun`` (RANK and WORLD_SIZE in the environment, any world size) the
+loop joins the process group (NCCL on CUDA, gloo otherwise), wraps the model in
+DistributedDataParallel and deals each epoch's order out ``rank::world_size`` (the
+DistributedSampler rule, in :class:`.datasets.ResumableBatchSampler` so it can resume); rank 0
+alone validates and writes files. ``batch_size`` is per process.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import torch
+import torch.distributed as dist
+from torch.utils.data import DataLoader
+
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.models import load_weights
+from ppocr_bench.train import checkpoints as ck
+from ppocr_bench.train import tasks
+from ppocr_bench.train.config import METRIC, TrainConfig, load_config, save_config
+from ppocr_bench.train.datasets import ResumableBatchSampler, worker_init
+from ppocr_bench.train.progress import NullProgress, TrainProgress
+from ppocr_bench.train.schedules import cosine_warmup_lr, set_lr
+
+#: Options that may change between a run and its resumption (they do not change the result).
+OPERATIONAL = ("workers", "threads", "device", "eval_every", "ckpt_every", "log_every")
+
+
+@dataclass
+class RunResult:
+    """What a (possibly partial) training invocation did."""
+
+    run_dir: Path
+    step: int
+    total_steps: int
+    final_weights: Path | None
+    best_weights: Path | None
+    best_metric: float | None
+    best_step: int | None
+    val_metrics: dict[str, float] = field(default_factory=dict)
+    best_metrics: dict[str, float] = field(default_factory=dict)
+    train_seconds: float = 0.0
+    samples_per_s: float = 0.0
+    skipped: dict[str, Any] = field(default_factory=dict)
+    resumed_from: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("run_dir", "final_weights", "best_weights"):
+            data[key] = None if data[key] is None else str(data[key])
+        return data
+
+
+@dataclass(frozen=True)
+class _Dist:
+    rank: int = 0
+    world: int = 1
+    local: int = 0
+    active: bool = False
+    owned: bool = False
+
+
+def _setup_distributed() -> _Dist:
+    if "RANK" not in os.environ or "WORLD_SIZE" not in os.environ:
+        return _Dist()
+    rank, world = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    owned = not dist.is_initialized()
+    if torch.cuda.is_available():
+        torch.cuda.set_device(local)
+    if owned:
+        dist.init_process_group("nccl" if torch.cuda.is_available() else "gloo",
+                                rank=rank, world_size=world)
+    return _Dist(rank, world, local, True, owned)
+
+
+def _device(name: str, d: _Dist) -> torch.device:
+    if name == "auto":
+        name = "cuda" if torch.cuda.is_available() else "cpu"
+    if name == "cuda" and d.active:
+        name = f"cuda:{d.local}"
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise PpocrError(f"device {name} asked for but CUDA is not available")
+    return torch.device(name)
+
+
+class _Log:
+    """log.jsonl: one JSON object a line; on resume, lines after the checkpoint are dropped."""
+
+    def __init__(self, path: Path, keep_until: int | None) -> None:
+        self.path = path
+        lines = []
+        if keep_until is not None and path.exists():
+            lines = [ln for ln in path.read_text(encoding="utf-8").splitlines()
+                     if ln.strip() and json.loads(ln).get("step", 0) <= keep_until]
+        ck.atomic_write_text(path, "".join(f"{ln}\n" for ln in lines))
+
+    def write(self, record: dict[str, Any]) -> None:
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _check_resumable(config: TrainConfig, run_dir: Path) -> None:
+    saved = load_config(run_dir / "config.json").to_dict()
+    mine = json.loads(json.dumps(config.to_dict()))  # tuples -> lists, as read back
+    changed = [k for k in mine if k not in OPERATIONAL and mine[k] != saved.get(k)]
+    if changed:
+        raise PpocrError(f"{run_dir}: cannot resume with other settings ({', '.join(changed)} "
+                         "differ from config.json); only "
+                         f"{', '.join(OPERATIONAL)} may change")
+
+
+def train(config: TrainConfig, progress: TrainProgress | None = None, *, resume: bool = False,
+          stop_after: int | None = None) -> RunResult:
+    """Train as ``config`` says; ``resume`` continues the run in ``config.out`` from its newest
+    checkpoint. ``stop_after``: return after that global step (as if killed there; for tests
+    and time-boxed jobs). See the module docstring for the run folder. The torch and OpenCV
+    thread counts are set for the run and restored afterwards."""
+    threads, cv2_threads = torch.get_num_threads(), cv2.getNumThreads()
+    try:
+        return _train(config, progress or NullProgress(), resume, stop_after)
+    finally:
+        torch.set_num_threads(threads)
+        cv2.setNumThreads(cv2_threads)
+
+
+def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
+           stop_after: int | None) -> RunResult:
+    run_dir = Path(config.out)
+    d = _setup_distributed()
+    device = _device(config.device, d)
+    torch.set_num_threads(config.num_threads())
+    state: dict[str, Any] | None = None
+    if resume:
+        _check_resumable(config, run_dir)
+        state = ck.load_state(run_dir)
+    elif ck.list_checkpoints(run_dir) or (run_dir / "log.jsonl").exists():
+        raise PpocrError(f"{run_dir} already holds a training run: resume it (--resume) or "
+                         "choose a new --out folder")
+    torch.manual_seed(config.seed)
+    notes: list[str] = []
+    model = tasks.build_model(config, run_dir, resume, notes)
+    if state is not None:
+        load_weights(model, ck.weights_path(run_dir, state["step"]))
+    model.to(device)
+    train_set, val = tasks.datasets(config, model)
+    skipped = train_set.stats.to_dict() if config.task == "rec" else {}
+    if skipped.get("skipped_unknown_chars") or skipped.get("skipped_too_long"):
+        notes.append(f"rec: skipped {train_set.stats.skipped} training lines: "
+                     f"{train_set.stats.unknown} with characters outside the charset "
+                     f"({skipped['unknown_chars']!r}), {train_set.stats.too_long} longer than "
+                     f"{config.max_text_length}")
+    probe = ResumableBatchSampler(len(train_set), config.batch_size, config.seed, 1,
+                                  world_size=d.world)
+    per_epoch = probe.batches_per_epoch
+    total = config.steps or config.epochs * per_epoch  # type: ignore[operator]
+    warmup = (config.warmup_steps if config.warmup_steps is not None
+              else min(2 * per_epoch, total // 10))
+    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.l2)
+    step, best, best_step, val_metrics, best_metrics, seconds = 0, None, None, {}, {}, 0.0
+    if state is not None:
+        optimizer.load_state_dict(state["optimizer"])
+        ck.set_rng_state(state["rng"])
+        step, best, best_step = state["step"], state["best"], state["best_step"]
+        val_metrics, best_metrics = state["val"], state["best_metrics"]
+        seconds = state["train_seconds"]
+        notes.append(f"resumed {run_dir} at step {step}")
+    rank0 = d.rank == 0
+    if rank0 and not resume:
+        run_dir.mkdir(parents=True, exist_ok=True)
+        save_config(config, run_dir / "config.json")
+        if model.charset is not None:
+            ck.atomic_write_text(run_dir / "charset.txt", "".join(f"{c}\n" for c in model.charset))
+    log = _Log(run_dir / "log.jsonl", step if resume else None) if rank0 else None
+    for note in notes:
+        progress.message(note)
+    net: torch.nn.Module = model
+    if d.active:
+        net = torch.nn.parallel.DistributedDataParallel(
+            model, device_ids=[device.index] if device.type == "cuda" else None)
+    sampler = ResumableBatchSampler(len(train_set), config.batch_size, config.seed, total,
+                                    start_step=step, rank=d.rank, world_size=d.world)
+    workers = config.num_workers()
+    if workers:
+        # a worker forked while OpenCV's thread pool is up deadlocks in its first cv2 call;
+        # one OpenCV thread in this process shuts the pool down before the fork
+        cv2.setNumThreads(1)
+    loader = DataLoader(train_set, batch_sampler=sampler, num_workers=workers,
+                        worker_init_fn=worker_init if workers else None,
+                        pin_memory=device.type == "cuda")
+    progress.start(total, step)
+    start_step, resumed_from = step, (step if resume else None)
+    started = tick = time.perf_counter()
+    window = 0
+    model.train()
+    for batch in loader:
+        lr = cosine_warmup_lr(step, base_lr=config.lr, total_steps=total, warmup_steps=warmup,
+                              end_lr=config.end_lr)
+        set_lr(optimizer, lr)
+        losses = tasks.loss(net, config.task, batch, device)
+        optimizer.zero_grad(set_to_none=True)
+        losses["loss"].backward()
+        grad_norm = (float(torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip))
+                     if config.grad_clip else None)
+        optimizer.step()
+        step += 1
+        window += len(batch["image"]) * d.world
+        if not math.isfinite(float(losses["loss"].detach())):
+            raise PpocrError(f"training diverged at step {step} (loss not finite)")
+        if rank0 and (step % config.log_every == 0 or step == total):
+            now = time.perf_counter()
+            rate = window / max(now - tick, 1e-9)
+            done = step - start_step
+            record = {"kind": "train", "step": step, "epoch": (step - 1) // per_epoch,
+                      "lr": lr, **{k: float(v.detach()) for k, v in losses.items()},
+                      "samples_per_s": rate}
+            if grad_norm is not None:
+                record["grad_norm"] = grad_norm
+            log.write(record)  # type: ignore[union-attr]
+            eta = (now - started) / done * (total - step)
+            progress.step({**record, "eta_s": eta})
+            tick, window = now, 0
+        if val is not None and ((config.eval_every and step % config.eval_every == 0)
+                                or step == total):
+            if rank0:
+                val_metrics = tasks.validate(config, model, val, device)
+                log.write({"kind": "val", "step": step, **val_metrics})  # type: ignore[union-attr]
+                progress.evaluated(step, val_metrics)
+                score = val_metrics[METRIC[config.task]]
+                if best is None or score > best:
+                    best, best_step, best_metrics = score, step, dict(val_metrics)
+                    ck.atomic_save_weights(model, run_dir / "best.safetensors")
+            if d.active:
+                dist.barrier()
+        if rank0 and ((config.ckpt_every and step % config.ckpt_every == 0) or step == total):
+            elapsed = seconds + time.perf_counter() - started
+            ck.save_checkpoint(run_dir, model, step, {
+                "optimizer": optimizer.state_dict(), "best": best, "best_step": best_step,
+                "val": val_metrics, "best_metrics": best_metrics, "train_seconds": elapsed,
+                "total_steps": total, "epoch": step // per_epoch,
+                "batch_in_epoch": step % per_epoch})
+        if stop_after is not None and step >= stop_after:
+            break
+    elapsed = time.perf_counter() - started
+    seconds += elapsed
+    rate = (step - start_step) * config.batch_size * d.world / max(elapsed, 1e-9)
+    final = None
+    if rank0 and step == total:
+        final = run_dir / "final.safetensors"
+        ck.atomic_save_weights(model, final)
+    best_path = run_dir / "best.safetensors"
+    result = RunResult(run_dir, step, total, final, best_path if best_path.exists() else None,
+                       best, best_step, val_metrics, best_metrics, seconds, rate, skipped,
+                       resumed_from)
+    if rank0 and step == total:
+        ck.atomic_write_text(run_dir / "result.json",
+                             json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    if d.owned:
+        dist.destroy_process_group()
+    return result

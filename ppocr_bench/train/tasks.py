@@ -1,0 +1,122 @@
+"""Per-task pieces of the training loop: build the model (charset, ``--init``), the datasets,
+the loss of a batch and the validation call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from ppocr_bench.data.labels import read_rec_labels
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.losses.db_loss import db_loss
+from ppocr_bench.models import (
+    OcrModel,
+    create_model,
+    load_model,
+    load_weights,
+    resolve_spec,
+)
+from ppocr_bench.train.charset import remap_charset, resolve_charset
+from ppocr_bench.train.config import TrainConfig
+from ppocr_bench.train.datasets import (
+    ClsDataset,
+    DetDataset,
+    RecDataset,
+    charset_from_texts,
+    label_file,
+)
+from ppocr_bench.train.validate import validate_det, validate_lines
+from ppocr_bench.zoo import read_charset_file
+
+
+def build_model(config: TrainConfig, run_dir: Path, resume: bool,
+                notes: list[str]) -> OcrModel:
+    """The model to train (seed torch first for a reproducible init). rec: the charset comes
+    from ``run_dir/charset.txt`` on resume, else ``config.charset`` or the training labels;
+    ``config.init`` with another charset goes through :func:`remap_charset`. Appends what it
+    did to ``notes``."""
+    preset, overrides = config.preset_name, config.overrides
+    spec = resolve_spec(preset, **overrides)
+    if spec.task.value != config.task:
+        raise PpocrError(f"preset {preset} is a {spec.task.value} model, not {config.task}")
+    if config.task != "rec":
+        model = create_model(preset, **overrides)
+        if config.init and not resume:
+            load_weights(model, config.init)
+            notes.append(f"initialised from {config.init}")
+        return model
+    if resume:
+        return create_model(preset, charset=read_charset_file(run_dir / "charset.txt"),
+                            **overrides)
+    if config.charset:
+        charset = resolve_charset(config.charset)
+    else:
+        texts = list(read_rec_labels(label_file(config.data, "rec")).values())
+        charset = charset_from_texts(texts, bool(spec.use_space))
+        notes.append(f"charset of {len(charset)} characters derived from the training labels")
+    if not config.init:
+        return create_model(preset, charset=charset, **overrides)
+    old = load_model(config.init).train()
+    if old.preset != preset or old.spec != spec:
+        raise PpocrError(f"{config.init}: weights of {old.preset} {old.spec.to_dict()} do not "
+                         f"fit {preset} {spec.to_dict()}")
+    if old.charset == charset:
+        notes.append(f"initialised from {config.init}")
+        return old
+    model, report = remap_charset(old, charset, config.init_charset)
+    notes.append(f"initialised from {config.init}; {report.describe()}")
+    return model
+
+
+def datasets(config: TrainConfig, model: OcrModel) -> tuple[Any, Any]:
+    """(training dataset, validation set or None); det validation is its label file path."""
+    task, seed, limit = config.task, config.seed, config.max_samples
+    train_labels = label_file(config.data, task)
+    val_labels = label_file(config.val, task) if config.val else None
+    if task == "det":
+        return DetDataset(train_labels, config.det_size, config.det_augment(), seed, limit), \
+            val_labels
+    line = config.line_augment() if config.augment else None
+    if task == "cls":
+        train_set = ClsDataset(train_labels, model.input_size, line, config.rand_augment(),
+                               config.aug_on("flip180"), seed, limit)
+        val_set = (ClsDataset(val_labels, model.input_size, None, None, False, seed)
+                   if val_labels else None)
+        return train_set, val_set
+    vocab = model.vocabulary
+    train_set = RecDataset(train_labels, model.input_size, vocab, line, seed,
+                           config.max_text_length, limit)
+    val_set = (RecDataset(val_labels, model.input_size, vocab, None, seed,
+                          config.max_text_length, skip_bad=False) if val_labels else None)
+    return train_set, val_set
+
+
+def loss(model: torch.nn.Module, task: str, batch: dict[str, Any],
+         device: torch.device) -> dict[str, torch.Tensor]:
+    """``loss`` (and det's three terms) of one batch; ``model`` in training mode."""
+    images = batch["image"].to(device, non_blocking=True)
+    out = model(images)
+    if task == "det":
+        targets = {k: batch[k].to(device) for k in
+                   ("shrink_map", "shrink_mask", "threshold_map", "threshold_mask")}
+        return db_loss(out._asdict(), targets)
+    if task == "cls":
+        return {"loss": F.cross_entropy(out, batch["label"].to(device))}
+    log_probs = out.float().log_softmax(2).transpose(0, 1)  # T x B x C
+    steps, size = log_probs.shape[0], log_probs.shape[1]
+    input_lengths = torch.full((size,), steps, dtype=torch.long)
+    loss = F.ctc_loss(log_probs, batch["label"].to(device), input_lengths,
+                      batch["length"].to(torch.long), blank=0, reduction="sum",
+                      zero_infinity=True) / size
+    return {"loss": loss}
+
+
+def validate(config: TrainConfig, model: OcrModel, val: Any, device: torch.device
+             ) -> dict[str, float]:
+    if config.task == "det":
+        return validate_det(model, val, device, config.det_val_side)
+    texts = val.texts if config.task == "rec" else None
+    return validate_lines(model, val, device, batch_size=max(config.batch_size, 16), texts=texts)

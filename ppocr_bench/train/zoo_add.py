@@ -1,0 +1,72 @@
+"""``zoo_add``: publish a training run's weights as a model of a zoo entry (``zoo/NAME``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.models import read_weights_info, resolve_spec
+from ppocr_bench.synth.pipeline import read_manifest
+from ppocr_bench.train.config import load_config
+from ppocr_bench.zoo import ZooCard, ZooModel, read_card, sha256_file, write_card
+
+
+def _data_command(data: str) -> str:
+    path = Path(data)
+    for folder in (path, path.parent, path.parent.parent):
+        if folder.is_dir() and (folder / "manifest.json").exists():
+            manifest = read_manifest(folder)
+            if manifest and manifest.get("command"):
+                return f"{manifest['command']} --out {folder}"
+    return str(data)
+
+
+def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
+            langs: list[str]) -> ZooCard:
+    """Copy the run's best weights (final ones when it had no validation set) and its charset
+    into ``zoo_dir/name/`` as ``{task}_{run}.safetensors`` and add the model to ``card.toml``,
+    replacing the entry's model of the same task and languages. Returns the card written."""
+    run_dir = Path(run_dir)
+    config = load_config(run_dir / "config.json")
+    if config.task != task:
+        raise PpocrError(f"{run_dir} trained a {config.task} model, not {task}")
+    weights = run_dir / "best.safetensors"
+    if not weights.exists():
+        weights = run_dir / "final.safetensors"
+    if not weights.exists():
+        raise PpocrError(f"{run_dir}: no best.safetensors or final.safetensors (run unfinished?)")
+    result_path = run_dir / "result.json"
+    result = json.loads(result_path.read_text(encoding="utf-8")) if result_path.exists() else {}
+    info = read_weights_info(weights)
+    root = Path(zoo_dir) / name
+    card = read_card(root) if (root / "card.toml").exists() else ZooCard(root, name)
+    root.mkdir(parents=True, exist_ok=True)
+    stem = f"{task}_{run_dir.name}"
+    shutil.copyfile(weights, root / f"{stem}.safetensors")
+    charset_file = charset_sha = None
+    if info.charset is not None:
+        charset_file = f"{stem}_charset.txt"
+        (root / charset_file).write_text("".join(f"{c}\n" for c in info.charset),
+                                         encoding="utf-8")
+        charset_sha = sha256_file(root / charset_file)
+    spec = resolve_spec(info.preset, **info.spec)
+    metrics: dict = {}
+    if weights.name == "best.safetensors" and result.get("best_metrics"):
+        metrics = {"command": f"{config.command()}  # validation on {config.val} at step "
+                              f"{result.get('best_step')} (best.safetensors)",
+                   **result["best_metrics"]}
+    hours = result.get("train_seconds", 0.0) / 3600
+    model = ZooModel(
+        task=task, preset=info.preset, weights=f"{stem}.safetensors",
+        weights_sha256=sha256_file(root / f"{stem}.safetensors"), langs=list(langs),
+        args=json.loads(json.dumps(config.overrides)), charset=charset_file, charset_sha256=charset_sha,
+        input_size=list(spec.input_size),
+        recipe=f"{config.recipe()}; trained {hours:.2f} h, {result.get('step', '?')} steps "
+               f"({run_dir})",
+        data=_data_command(config.data), metrics=metrics)
+    card.models = [m for m in card.models
+                   if not (m.task == task and sorted(m.langs) == sorted(langs))] + [model]
+    write_card(card)
+    return card

@@ -1,0 +1,32 @@
+import pytest
+
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.models import load_model
+from ppocr_bench.train import TrainConfig, train, zoo_add
+from ppocr_bench.zoo import read_card, read_charset_file, verified_file
+
+
+def test_zoo_add_writes_a_verifiable_card(synth_en, tmp_path):
+    run = tmp_path / "runs" / "rec_tiny"
+    train(TrainConfig(task="rec", data=str(synth_en), val=str(synth_en), out=str(run), steps=2,
+                      batch_size=2, max_samples=2, workers=0, threads=1, device="cpu",
+                      overrides={"input_size": (3, 32, 64), "scale": 0.35, "hidden_size": 8}))
+    zoo = tmp_path / "zoo"
+    zoo_add(run, zoo, "tiny", "rec", ["en"])
+    card = read_card(zoo / "tiny")
+    model = card.find("rec", "en")
+    assert model is not None and model.preset == "rec_mv3_crnn"
+    assert model.args == {"input_size": [3, 32, 64], "scale": 0.35, "hidden_size": 8}
+    assert model.input_size == [3, 32, 64]
+    weights = verified_file(card, model.weights, model.weights_sha256)
+    charset = verified_file(card, model.charset, model.charset_sha256)
+    loaded = load_model(weights)
+    assert loaded.charset == read_charset_file(charset)
+    assert "ppocr-bench synth --lang en" in model.data
+    assert "Adam" in model.recipe and "ppocr-bench train rec" in model.metrics["command"]
+    assert 0.0 <= model.metrics["acc"] <= 1.0
+    # adding again replaces the entry's rec model for these languages instead of duplicating it
+    zoo_add(run, zoo, "tiny", "rec", ["en"])
+    assert len(read_card(zoo / "tiny").models) == 1
+    with pytest.raises(PpocrError, match="not det"):
+        zoo_add(run, zoo, "tiny", "det", ["en"])
