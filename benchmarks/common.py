@@ -19,7 +19,9 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    load = ", load average {:.1f} at start".format(os.getloadavg()[0]) if hasattr(
+        os, "getloadavg") else ""
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}{load}"
 
 
 def write_section(name: str, body: str) -> None:
