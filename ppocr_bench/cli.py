@@ -214,7 +214,11 @@ def export(zoo: Path = typer.Argument(..., help="Zoo entry folder (zoo/NAME)."),
 
 @app.command("eval")
 def evaluate(
-    zoo_dirs: list[Path] = typer.Argument(..., help="Zoo entry folders (or a folder of them)."),
+    zoo_dirs: list[Path] = typer.Argument(None, help="Zoo entry folders (or a folder of them); "
+                                          "optional with --system."),
+    system: list[str] = typer.Option(None, "--system", help="Also evaluate another OCR system: "
+                                     "tesseract, rapidocr or rapidocr:ZOO_ENTRY (RapidOCR on "
+                                     "that entry's official ONNX files). Repeatable."),
     data: Path = typer.Option(None, "--data", help="Eval set in the synth layout "
                               "(default: the language's fixed-seed eval set, cached)."),
     lang: str = typer.Option("en", "--lang"),
@@ -224,24 +228,33 @@ def evaluate(
     latency_runs: int = typer.Option(20, "--latency-runs", help="Timed calls per model."),
 ) -> None:
     """Detection hmean, cls accuracy, rec accuracy and the whole system against size and
-    latency; writes report.json, report.md and PNG plots."""
+    latency, for zoo entries and other systems (--system) in one table; writes report.json,
+    report.md and PNG plots."""
     import sys
 
     from ppocr_bench import evalsets
-    from ppocr_bench.evaluate import evaluate_entries
+    from ppocr_bench.evaluate import evaluate_entries, evaluate_peers
     from ppocr_bench.langs import get_lang
+    from ppocr_bench.peers import load_peer
     from ppocr_bench.report import rich_table, write_report
     from ppocr_bench.zoo import cards_at
 
     get_lang(lang)
-    cards = [card for path in zoo_dirs for card in cards_at(path)]
+    if not zoo_dirs and not system:
+        raise PpocrError("nothing to evaluate: give zoo entry folders and/or --system NAME")
+    cards = [card for path in zoo_dirs or [] for card in cards_at(path)]
+    peers = [load_peer(spec, lang, threads=threads) for spec in system or []]  # fail early
+    command = "ppocr-bench " + " ".join(sys.argv[1:])
     with progress_bar() as bar:
         if data is None:
             task = bar.add_task(f"eval set {lang}", total=None, unit="img")
             data = evalsets.default_eval_set(lang, on_start=lambda n: bar.update(task, total=n),
                                              on_sample=lambda i: bar.advance(task))
         results = evaluate_entries(cards, data, lang, backend=backend, threads=threads,
-                                   latency_runs=latency_runs, progress=bar, command="ppocr-bench " + " ".join(sys.argv[1:]))
+                                   latency_runs=latency_runs, progress=bar,
+                                   command=command) if cards else []
+        results += evaluate_peers(peers, data, lang, threads=threads,
+                                  latency_runs=latency_runs, progress=bar, command=command)
     console.print(rich_table(results))
     for path in write_report(results, out):
         console.print(f"wrote {path}")

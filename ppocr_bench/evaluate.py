@@ -26,6 +26,10 @@ images; its ms_per_image is the mean wall time per image measured while evaluati
 call's time plus the system's crop -> cls -> rec time (each image is detected once and the
 system reuses those boxes). It includes first-call costs of new input shapes, as in real use.
 
+Other OCR systems (``ppocr-bench eval --system tesseract|rapidocr``, :mod:`ppocr_bench.peers`)
+go through :func:`evaluate_peer`: the same metric code, the same result keys (a task the peer
+has no model for is left out), meta["peer"] describing its engine and settings.
+
 ``progress``: a rich ``Progress`` (the CLI's bar); the library prints nothing itself.
 """
 
@@ -279,6 +283,26 @@ def evaluate_entries(cards: Sequence[ZooCard], data: Path | None, lang: str,
 
         data = default_eval_set(lang)
     return [evaluate_zoo(card, data, lang, **kwargs) for card in cards]
+
+
+# ------------------------------------------------------------------ peer systems
+def evaluate_peer(peer: Any, data: Path | None, lang: str, **kwargs: Any) -> dict:
+    """Evaluate another OCR system (a :class:`ppocr_bench.peers.Peer`) like
+    :func:`evaluate_zoo`: same metric code and keys; see :mod:`ppocr_bench.peers.scoring`."""
+    from ppocr_bench.peers.scoring import evaluate_peer as run
+
+    return run(peer, data, lang, **kwargs)
+
+
+def evaluate_peers(systems: Sequence[Any], data: Path | None, lang: str, *, threads: int = 1,
+                   **kwargs: Any) -> list[dict]:
+    """:func:`evaluate_peer` for each of ``systems`` (loaded peers, or ``--system`` specs:
+    ``tesseract``, ``rapidocr``, ``rapidocr:ZOO_ENTRY``) on the same data: one result each.
+    Every peer is loaded before any runs, so a missing one fails first."""
+    from ppocr_bench.peers import load_peer
+
+    peers = [load_peer(s, lang, threads=threads) if isinstance(s, str) else s for s in systems]
+    return [evaluate_peer(peer, data, lang, **kwargs) for peer in peers]
 
 
 # ------------------------------------------------------------------ prediction files

@@ -59,6 +59,11 @@ def markdown(results: list[dict]) -> str:
               "(rec ignores spaces; ned = 1 - normalised edit distance); e2e = det matches that "
               "also read the exact text. Sizes: fp32 weights files, MB = 10^6 bytes. Latency: "
               "one network call at batch 1 after warm-up; system: mean ms per image.", ""]
+    if any("peer" in r.get("meta", {}) for r in results):
+        lines += ["Other systems (`--system`) run their own pipelines and model files, scored "
+                  "by the same metric code; det and system come from one call of the whole "
+                  "pipeline per image; a task a system has no model for shows `-`; their "
+                  "settings are under `peer` below.", ""]
     for r in results:
         meta = r.get("meta", {})
         lines += [f"## {entry_name(r)}", ""]
