@@ -69,6 +69,21 @@ def data_parts(data: Path) -> dict[str, Path]:
     return {t: Path(data) / rel for t, rel in LABEL_FILES.items() if (Path(data) / rel).is_file()}
 
 
+def eval_parts(data: Path | None, lang: str) -> tuple[Path, dict[str, Path]]:
+    """The eval set folder (None: ``lang``'s default set, synthesized on first use) and its
+    label files per task; a PpocrError when it holds none."""
+    if data is None:
+        from ppocr_bench.evalsets import default_eval_set
+
+        data = default_eval_set(lang)
+    data = Path(data)
+    parts = data_parts(data)
+    if not parts:
+        raise PpocrError(f"{data}: none of {', '.join(LABEL_FILES.values())}: not an eval set "
+                         "(make one with `ppocr-bench synth`)")
+    return data, parts
+
+
 def _advancer(progress: Any, description: str, total: int) -> Callable[[int], None]:
     """A function advancing a new task of ``progress`` (a rich Progress) or doing nothing."""
     if progress is None:
@@ -226,15 +241,7 @@ def evaluate_zoo(card: ZooCard, data: Path | None, lang: str, *, backend: str = 
 
     if backend not in ("torch", "onnx"):
         raise PpocrError(f"--backend must be torch or onnx, not {backend!r}")
-    if data is None:
-        from ppocr_bench.evalsets import default_eval_set
-
-        data = default_eval_set(lang)
-    data = Path(data)
-    parts = data_parts(data)
-    if not parts:
-        raise PpocrError(f"{data}: none of {', '.join(LABEL_FILES.values())}: not an eval set "
-                         "(make one with `ppocr-bench synth`)")
+    data, parts = eval_parts(data, lang)
     preds = load_predictors(card, lang, backend=backend, threads=threads)
     skipped = [f"{t}: {card.name} has no {t} model for {lang}" if getattr(preds, t) is None
                else f"{t}: {data} has no {LABEL_FILES[t]}"

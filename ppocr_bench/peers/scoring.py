@@ -19,8 +19,9 @@ import numpy as np
 from ppocr_bench import __version__
 from ppocr_bench.bench import machine_info, size_mb, time_calls
 from ppocr_bench.data.labels import read_cls_labels, read_det_labels, read_rec_labels
-from ppocr_bench.errors import PpocrError
-from ppocr_bench.evaluate import LABEL_FILES, SCORE_KEYS, _advancer, _batches, _e2e_text, data_parts
+from ppocr_bench.evaluate import (
+    LABEL_FILES, SCORE_KEYS, _advancer, _batches, _e2e_text, eval_parts,
+)
 from ppocr_bench.metrics.cls import ClsAccumulator
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
 from ppocr_bench.metrics.rec import RecAccumulator
@@ -108,15 +109,7 @@ def evaluate_peer(peer: Any, data: Path | None, lang: str, *, latency_runs: int 
     ``data`` (None: the language's default set) like ``evaluate_zoo``: same metric code and
     result keys; a task the peer has no model for is left out (meta["skipped"] says so) and
     meta["peer"] holds the peer's engine, version and settings."""
-    if data is None:
-        from ppocr_bench.evalsets import default_eval_set
-
-        data = default_eval_set(lang)
-    data = Path(data)
-    parts = data_parts(data)
-    if not parts:
-        raise PpocrError(f"{data}: none of {', '.join(LABEL_FILES.values())}: not an eval set "
-                         "(make one with `ppocr-bench synth`)")
+    data, parts = eval_parts(data, lang)
     run: dict[str, Any] = {"out": {}, "counts": {}, "progress": progress, "runs": latency_runs}
     skipped = [f"{t}: {peer.name} has no {t} model" if t not in peer.tasks
                else f"{t}: {data} has no {LABEL_FILES[t]}"
