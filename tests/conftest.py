@@ -43,3 +43,21 @@ def write_random_zoo(root, charset: list[str], rec_langs=("en",), name: str = "r
 @pytest.fixture(scope="session")
 def random_zoo():
     return write_random_zoo
+
+
+@pytest.fixture(scope="session")
+def tiny_set(tmp_path_factory):
+    """Two synthesized English images (scene + document) with det, cls and rec labels."""
+    from ppocr_bench.synth.pipeline import SynthSpec, run_synth
+
+    out = tmp_path_factory.mktemp("tiny") / "en"
+    assert run_synth(SynthSpec("en", count=2, seed=11), out).complete
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_zoo(tmp_path_factory, tiny_set):
+    """A random-init mobile entry whose rec charset is the characters of ``tiny_set``."""
+    lines = (tiny_set / "rec" / "rec_gt.txt").read_text(encoding="utf-8").splitlines()
+    charset = sorted({c for line in lines for c in line.split("\t", 1)[1]} - {" "})
+    return write_random_zoo(tmp_path_factory.mktemp("zoo") / "random", charset)

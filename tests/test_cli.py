@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from ppocr_bench.synth.pipeline import SynthSpec, run_synth
 
 DET_KEYS = {"precision", "recall", "hmean", "params", "size_mb", "latency_ms_p50",
             "latency_ms_p90"}
@@ -26,18 +25,14 @@ def one_line_error(proc: subprocess.CompletedProcess, needle: str) -> None:
     assert needle in lines[0], lines[0]
 
 
-@pytest.fixture(scope="module")
-def data(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("cli") / "data"
-    assert run_synth(SynthSpec("en", count=2, seed=21), out).complete
-    return out
+@pytest.fixture
+def data(tiny_set) -> Path:
+    return tiny_set
 
 
-@pytest.fixture(scope="module")
-def zoo(tmp_path_factory, data, random_zoo):
-    lines = (data / "rec" / "rec_gt.txt").read_text(encoding="utf-8").splitlines()
-    charset = sorted({c for line in lines for c in line.split("\t", 1)[1]} - {" "})
-    return random_zoo(tmp_path_factory.mktemp("zoo") / "random", charset).root
+@pytest.fixture
+def zoo(tiny_zoo) -> Path:
+    return tiny_zoo.root
 
 
 def test_metrics_det_self_and_empty(data, tmp_path):

@@ -106,21 +106,14 @@ def test_score_unknown_task(det_gt: Path):
 
 
 # ------------------------------------------------------------------ evaluate_zoo
-@pytest.fixture(scope="module")
-def eval_set(tmp_path_factory) -> Path:
-    from ppocr_bench.synth.pipeline import SynthSpec, run_synth
-
-    out = tmp_path_factory.mktemp("evalset") / "en"
-    assert run_synth(SynthSpec("en", count=2, seed=11), out).complete
-    return out
+@pytest.fixture
+def eval_set(tiny_set) -> Path:
+    return tiny_set
 
 
-@pytest.fixture(scope="module")
-def zoo_entry(tmp_path_factory, eval_set: Path, random_zoo) -> ZooCard:
-    """A random-init mobile entry whose rec charset is the characters of the eval set."""
-    texts = (eval_set / "rec" / "rec_gt.txt").read_text(encoding="utf-8").splitlines()
-    charset = sorted({c for line in texts for c in line.split("\t", 1)[1]} - {" "})
-    return random_zoo(tmp_path_factory.mktemp("zoo") / "random", charset)
+@pytest.fixture
+def zoo_entry(tiny_zoo) -> ZooCard:
+    return tiny_zoo
 
 
 @dataclass
