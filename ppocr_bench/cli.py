@@ -170,18 +170,22 @@ def ocr(
     draw: Path = typer.Option(None, "--draw", help="Write boxes and texts to this PNG."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
     drop_score: float = typer.Option(0.5, "--drop-score", help="Drop lines below this score."),
+    profile: str = typer.Option("paddleocr", "--profile", help="Pre/post-processing: "
+                                "paddleocr or rapidocr (RapidOCR 1.4.4's settings)."),
 ) -> None:
     """Run the whole system (det -> crop -> cls -> rec) on images."""
     import json
 
     from ppocr_bench.langs import get_lang
     from ppocr_bench.ocr import run_ocr
+    from ppocr_bench.profiles import get_profile
     from ppocr_bench.system import load_predictors
     from ppocr_bench.zoo import read_card
 
     get_lang(lang)
-    system = load_predictors(read_card(zoo), lang, backend=backend,
-                             threads=threads).system(drop_score)
+    get_profile(profile)
+    system = load_predictors(read_card(zoo), lang, backend=backend, threads=threads,
+                             profile=profile).system(drop_score)
     records = run_ocr(images, system, draw)
     if as_json:
         print(json.dumps(records, ensure_ascii=False, indent=1))
@@ -226,6 +230,8 @@ def evaluate(
     threads: int = typer.Option(1, "--threads", help="Threads for inference and latency."),
     backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
     latency_runs: int = typer.Option(20, "--latency-runs", help="Timed calls per model."),
+    profile: str = typer.Option("paddleocr", "--profile", help="Pre/post-processing: "
+                                "paddleocr or rapidocr (RapidOCR 1.4.4's settings)."),
 ) -> None:
     """Detection hmean, cls accuracy, rec accuracy and the whole system against size and
     latency, for zoo entries and other systems (--system) in one table; writes report.json,
@@ -236,10 +242,12 @@ def evaluate(
     from ppocr_bench.evaluate import evaluate_entries, evaluate_peers
     from ppocr_bench.langs import get_lang
     from ppocr_bench.peers import load_peer
+    from ppocr_bench.profiles import get_profile
     from ppocr_bench.report import rich_table, write_report
     from ppocr_bench.zoo import cards_at
 
     get_lang(lang)
+    get_profile(profile)
     if not zoo_dirs and not system:
         raise PpocrError("nothing to evaluate: give zoo entry folders and/or --system NAME")
     cards = [card for path in zoo_dirs or [] for card in cards_at(path)]
@@ -252,7 +260,7 @@ def evaluate(
                                              on_sample=lambda i: bar.advance(task))
         results = evaluate_entries(cards, data, lang, backend=backend, threads=threads,
                                    latency_runs=latency_runs, progress=bar,
-                                   command=command) if cards else []
+                                   command=command, profile=profile) if cards else []
         results += evaluate_peers(peers, data, lang, threads=threads,
                                   latency_runs=latency_runs, progress=bar, command=command)
     console.print(rich_table(results))

@@ -233,7 +233,7 @@ class _Run:
 
 def evaluate_zoo(card: ZooCard, data: Path | None, lang: str, *, backend: str = "torch",
                  threads: int = 1, latency_runs: int = 20, progress: Any = None,
-                 command: str | None = None) -> dict:
+                 command: str | None = None, profile: str = "paddleocr") -> dict:
     """Evaluate ``card``'s models for ``lang`` on the eval set folder ``data`` (None: the
     language's default eval set, synthesized on first use). ``progress``: a rich Progress to
     show per-stage bars on (nothing is printed otherwise). Result layout: module docstring."""
@@ -242,7 +242,7 @@ def evaluate_zoo(card: ZooCard, data: Path | None, lang: str, *, backend: str = 
     if backend not in ("torch", "onnx"):
         raise PpocrError(f"--backend must be torch or onnx, not {backend!r}")
     data, parts = eval_parts(data, lang)
-    preds = load_predictors(card, lang, backend=backend, threads=threads)
+    preds = load_predictors(card, lang, backend=backend, threads=threads, profile=profile)
     skipped = [f"{t}: {card.name} has no {t} model for {lang}" if getattr(preds, t) is None
                else f"{t}: {data} has no {LABEL_FILES[t]}"
                for t in TASKS if getattr(preds, t) is None or t not in parts]
@@ -258,14 +258,15 @@ def evaluate_zoo(card: ZooCard, data: Path | None, lang: str, *, backend: str = 
                 run.crops(task, parts[task])
     result = {k: run.out[k] for k in ("det", "cls", "rec", "system") if k in run.out}
     result["meta"] = _meta(card, data, lang, preds, run.counts, skipped, backend, threads,
-                           latency_runs, command)
+                           latency_runs, command, profile)
     return result
 
 
-def _meta(card, data, lang, preds, counts, skipped, backend, threads, runs, command) -> dict:
+def _meta(card, data, lang, preds, counts, skipped, backend, threads, runs, command,
+          profile) -> dict:
     if command is None:
         command = (f"ppocr-bench eval {card.root} --data {data} --lang {lang} "
-                   f"--backend {backend} --threads {threads}")
+                   f"--backend {backend} --threads {threads} --profile {profile}")
     versions = {"ppocr_bench": __version__}
     if backend == "onnx":
         import onnxruntime
@@ -273,7 +274,8 @@ def _meta(card, data, lang, preds, counts, skipped, backend, threads, runs, comm
         versions["onnxruntime"] = onnxruntime.__version__
     return {
         "zoo": card.name, "zoo_path": str(card.root), "lang": lang, "data": str(data),
-        "backend": backend, "threads": threads, "latency_runs": runs, "counts": counts,
+        "backend": backend, "profile": profile, "threads": threads, "latency_runs": runs,
+        "counts": counts,
         "models": {t: preds.models[t].preset for t in TASKS if t in preds.models},
         "skipped": skipped, "versions": versions, "torch": torch.__version__,
         "machine": machine_info(),

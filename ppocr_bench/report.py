@@ -34,7 +34,9 @@ COLUMNS = (
 
 def entry_name(result: dict) -> str:
     meta = result.get("meta", {})
-    return f"{meta.get('zoo', '?')}/{meta.get('backend', '?')}"
+    name = f"{meta.get('zoo', '?')}/{meta.get('backend', '?')}"
+    profile = meta.get("profile", "paddleocr")
+    return name if profile == "paddleocr" else f"{name}/{profile}"
 
 
 def cell(result: dict, task: str, key: str, fmt: str) -> str:

@@ -30,6 +30,7 @@ from ppocr_bench.models import OcrModel, create_model, load_weights
 from ppocr_bench.postprocess.cls import cls_decode, should_flip
 from ppocr_bench.postprocess.ctc import ctc_greedy_decode
 from ppocr_bench.postprocess.db import db_postprocess
+from ppocr_bench.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ppocr_bench.zoo import ZooCard, ZooModel, read_charset_file, verified_file
 
 EXPORT_COMMAND = "ppocr-bench export {root} --onnx"
@@ -81,35 +82,50 @@ def sort_boxes(boxes: np.ndarray) -> np.ndarray:
 class DetPredictor:
     """DB text detection of one image (PaddleOCR ``TextDetector``).
 
-    Resize (``limit_side_len``/``limit_type``, sides multiples of 32) + ImageNet normalisation,
-    the runner's probability map, DB post-processing (``thresh``, ``box_thresh``,
-    ``unclip_ratio``), boxes with a side <= 3 px dropped, reading order.
+    Resize (``limit_side_len``/``limit_type``, sides multiples of 32) + the profile's
+    normalisation, the runner's probability map, DB post-processing (the profile's ``thresh``,
+    ``box_thresh``, ``unclip_ratio``, dilation), boxes with a side <= 3 px dropped, reading
+    order. With ``integer_boxes`` (RapidOCR) corners are rounded, ordered by x then y and
+    truncated into [0, W-1] x [0, H-1] as RapidOCR's ``filter_tag_det_res`` does.
     """
 
     def __init__(self, runner: Runner, *, limit_side_len: int = 736, limit_type: str = "min",
-                 thresh: float = 0.3, box_thresh: float = 0.6, unclip_ratio: float = 1.5) -> None:
+                 profile: str | Profile = DEFAULT_PROFILE) -> None:
         self.runner = runner
         self.limit_side_len = limit_side_len
         self.limit_type = limit_type
-        self.thresh = thresh
-        self.box_thresh = box_thresh
-        self.unclip_ratio = unclip_ratio
+        self.profile = get_profile(profile)
 
     def __call__(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """H x W x 3 uint8 BGR -> (boxes N x 4 x 2 float32 (x, y) TL, TR, BR, BL in source
         pixels, scores N float32), top-to-bottom then left-to-right."""
+        p = self.profile
         x, (src_h, src_w, _, _) = det_preprocess(_as_bgr(image), self.limit_side_len,
-                                                 self.limit_type)
+                                                 self.limit_type, p.det_mean, p.det_std)
         prob = self.runner(x[None])
-        boxes, scores = db_postprocess(prob, [(src_h, src_w)], thresh=self.thresh,
-                                       box_thresh=self.box_thresh,
-                                       unclip_ratio=self.unclip_ratio)[0]
+        boxes, scores = db_postprocess(prob, [(src_h, src_w)], thresh=p.thresh,
+                                       box_thresh=p.box_thresh, unclip_ratio=p.unclip_ratio,
+                                       dilation=p.dilation, integer=p.integer_boxes)[0]
+        if p.integer_boxes and len(boxes):
+            boxes = np.stack([_order_and_truncate(b, src_h, src_w) for b in boxes])
         width = np.linalg.norm(boxes[:, 0] - boxes[:, 1], axis=1).astype(int)
         height = np.linalg.norm(boxes[:, 0] - boxes[:, 3], axis=1).astype(int)
         keep = (width > MIN_BOX_SIDE) & (height > MIN_BOX_SIDE)
         boxes, scores = boxes[keep], scores[keep]
         order = sort_boxes(boxes)
         return boxes[order].reshape(-1, 4, 2), scores[order]
+
+
+def _order_and_truncate(box: np.ndarray, height: int, width: int) -> np.ndarray:
+    """RapidOCR's corner order (the two left-most points by x, each pair by y: TL, TR, BR, BL)
+    and integer clipping into the image."""
+    by_x = box[np.argsort(box[:, 0], kind="stable")]
+    left = by_x[:2][np.argsort(by_x[:2, 1], kind="stable")]
+    right = by_x[2:][np.argsort(by_x[2:, 1], kind="stable")]
+    out = np.array([left[0], right[0], right[1], left[1]], dtype=np.float32)
+    out[:, 0] = np.trunc(np.clip(out[:, 0], 0, width - 1))
+    out[:, 1] = np.trunc(np.clip(out[:, 1], 0, height - 1))
+    return out
 
 
 # ---------------------------------------------------------------- direction classifier
@@ -163,7 +179,7 @@ class RecPredictor:
         """H x W x 3 uint8 crops -> per crop (text, mean max-probability of its characters)."""
         _, img_h, img_w = self.input_size
         ratios = np.array([c.shape[1] / c.shape[0] for c in crops], dtype=np.float64)
-        order = np.argsort(ratios, kind="stable")
+        order = np.argsort(ratios)  # default kind, as PaddleOCR and RapidOCR
         results: list[tuple[str, float]] = [("", 0.0)] * len(crops)
         for start in range(0, len(crops), self.batch_size):
             idx = order[start:start + self.batch_size]
@@ -285,9 +301,11 @@ def _onnx_runner(card: ZooCard, entry: ZooModel, threads: int) -> OnnxRunner:
     return runner
 
 
-def load_predictors(card: ZooCard, lang: str, *, backend: str = "torch",
-                    threads: int = 1) -> Predictors:
-    """Det, cls and the rec serving ``lang`` of a zoo entry on ``backend`` ("torch" | "onnx")."""
+def load_predictors(card: ZooCard, lang: str, *, backend: str = "torch", threads: int = 1,
+                    profile: str | Profile = DEFAULT_PROFILE) -> Predictors:
+    """Det, cls and the rec serving ``lang`` of a zoo entry on ``backend`` ("torch" | "onnx"),
+    with the pre/post-processing of ``profile`` (:mod:`ppocr_bench.profiles`)."""
+    profile = get_profile(profile)
     if backend not in BACKENDS:
         raise PpocrError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
     preds = Predictors(None, None, None, name=str(card.root))
@@ -305,11 +323,12 @@ def load_predictors(card: ZooCard, lang: str, *, backend: str = "torch",
         preds.models[task] = model
         size = model_input_size(entry, model)
         if task == "det":
-            preds.det = DetPredictor(runner)
+            preds.det = DetPredictor(runner, profile=profile)
         elif task == "cls":
-            preds.cls = ClsPredictor(runner, input_size=size)
+            preds.cls = ClsPredictor(runner, input_size=size, batch_size=profile.cls_batch,
+                                     flip_thresh=profile.cls_thresh)
         else:
             preds.rec = RecPredictor(runner, model.charset, use_space=model.use_space,
-                                     input_size=size)
+                                     input_size=size, batch_size=profile.rec_batch)
     return preds
 

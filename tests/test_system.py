@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -25,9 +27,11 @@ class RectMapRunner:
     def __init__(self, rects):
         self.rects = rects
         self.shapes = []
+        self.inputs = []
 
     def __call__(self, x):
         self.shapes.append(x.shape)
+        self.inputs.append(x)
         prob = np.zeros((x.shape[0], 1, *x.shape[2:]), np.float32)
         for x0, y0, x1, y1 in self.rects:
             prob[:, 0, y0:y1, x0:x1] = 0.9
@@ -90,6 +94,40 @@ def test_det_box_comes_back_in_source_pixels_after_resize():
     np.testing.assert_allclose(boxes[0], expected, atol=1.5)
 
 
+def test_rapidocr_profile_rounds_orders_and_truncates_corners():
+    # Same map as above: the paddleocr profile keeps float corners, rapidocr's are whole pixels
+    # inside [0, W-1] x [0, H-1], and its larger unclip (1.6) gives a larger box.
+    runner = RectMapRunner([(20, 10, 60, 26)])
+    image = np.zeros((170, 300, 3), np.uint8)
+    plain, _ = DetPredictor(runner, limit_side_len=128, limit_type="max")(image)
+    rapid, _ = DetPredictor(runner, limit_side_len=128, limit_type="max",
+                            profile="rapidocr")(image)
+    assert rapid.shape == plain.shape == (1, 4, 2)
+    assert np.all(rapid == np.trunc(rapid)) and not np.all(plain == np.trunc(plain))
+    assert rapid[..., 0].max() <= 299 and rapid[..., 1].max() <= 169
+    assert rapid[0, 0, 0] < plain[0, 0, 0] and rapid[0, 2, 0] > plain[0, 2, 0] - 1
+
+
+def test_rapidocr_profile_normalises_det_input_with_half_mean_and_std():
+    runner = RectMapRunner([])
+    DetPredictor(runner, limit_side_len=64, limit_type="max", profile="rapidocr")(
+        np.full((64, 64, 3), 255, np.uint8))
+    DetPredictor(runner, limit_side_len=64, limit_type="max")(np.full((64, 64, 3), 255, np.uint8))
+    assert np.allclose(runner.inputs[0], 1.0)  # (1 - 0.5) / 0.5
+    assert np.allclose(runner.inputs[1][0, 0], (1 - 0.485) / 0.229)
+
+
+def test_unknown_profile_names_the_choices(zoo):
+    with pytest.raises(PpocrError, match="paddleocr, rapidocr"):
+        load_predictors(zoo, "en", profile="tesseract")
+
+
+def test_rapidocr_profile_sets_the_batch_sizes(zoo):
+    preds = load_predictors(zoo, "en", profile="rapidocr")
+    assert preds.rec.batch_size == 6 and preds.cls.batch_size == 6
+    assert load_predictors(zoo, "en").rec.batch_size == 8
+
+
 def test_det_boxes_come_in_reading_order():
     # Map rectangles: line 2 right, line 1 right, line 1 left (a bit lower), line 2 left.
     runner = RectMapRunner([(70, 40, 110, 50), (70, 8, 110, 18), (10, 10, 50, 20),
@@ -117,7 +155,8 @@ def test_sort_boxes_follows_paddleocr_rule():
 def test_det_on_random_model_returns_well_formed_arrays(zoo):
     preds = load_predictors(zoo, "en")
     preds.det.limit_side_len, preds.det.limit_type = 160, "max"
-    preds.det.box_thresh = 0.0  # a random network: keep whatever it finds
+    # a random network: keep whatever it finds
+    preds.det.profile = dataclasses.replace(preds.det.profile, box_thresh=0.0)
     image = _synthetic_page()
     boxes, scores = preds.det(image)
     assert boxes.dtype == np.float32 and boxes.ndim == 3 and boxes.shape[1:] == (4, 2)

@@ -60,14 +60,16 @@ def normalize_image(
 
 
 def det_preprocess(
-    img: np.ndarray, limit_side_len: int = 736, limit_type: Literal["min", "max"] = "min"
+    img: np.ndarray, limit_side_len: int = 736, limit_type: Literal["min", "max"] = "min",
+    mean: tuple[float, float, float] = IMAGENET_MEAN,
+    std: tuple[float, float, float] = IMAGENET_STD,
 ) -> tuple[np.ndarray, tuple[int, int, float, float]]:
-    """Resize + normalize for the detector.
+    """Resize + normalize (``mean``/``std``, ImageNet's by default) for the detector.
 
     Returns (3 x H' x W' float32, (src_h, src_w, ratio_h, ratio_w)).
     """
     resized, (rh, rw) = det_resize_for_test(img, limit_side_len, limit_type)
-    return normalize_image(resized), (img.shape[0], img.shape[1], rh, rw)
+    return normalize_image(resized, mean, std), (img.shape[0], img.shape[1], rh, rw)
 
 
 # ---------------------------------------------------------------- crops

@@ -9,10 +9,14 @@ For each image (``boxes_from_bitmap``):
    with integer-truncated corners); dropped if score < ``box_thresh`` (0.6);
 4. unclip: offset outwards by D = Area * ``unclip_ratio`` (1.5) / Perimeter (pyclipper, round
    joins), min-area rectangle again; dropped if its short side < ``min_size`` + 2 (5);
-5. rescaled from the map size to the source image size and clipped to [0, W] x [0, H].
+5. rescaled from the map size to the source image size and clipped to [0, W] x [0, H]
+   (``integer``: rounded to whole pixels first, as PaddleOCR and RapidOCR do).
+
+``dilation`` (RapidOCR's default, PaddleOCR's ``use_dilation``) dilates the bitmap with a 2 x 2
+kernel before the contours are taken; the scores still come from the probability map.
 
 Boxes are N x 4 x 2 float32 (x, y), clockwise on screen from the top-left corner (TL, TR, BR,
-BL, PaddleOCR's ``get_mini_boxes`` order). Unlike PaddleOCR the coordinates are not rounded.
+BL, PaddleOCR's ``get_mini_boxes`` order). By default the coordinates are not rounded.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ BOX_THRESH = 0.6
 UNCLIP_RATIO = 1.5
 MAX_CANDIDATES = 1000
 MIN_SIZE = 3
+DILATION_KERNEL = np.ones((2, 2), dtype=np.uint8)
 
 
 def mini_box(points: np.ndarray) -> tuple[np.ndarray, float]:
@@ -78,6 +83,7 @@ def boxes_from_bitmap(
     unclip_ratio: float = UNCLIP_RATIO,
     max_candidates: int = MAX_CANDIDATES,
     min_size: float = MIN_SIZE,
+    integer: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Text boxes from one probability map.
 
@@ -104,8 +110,11 @@ def boxes_from_bitmap(
         box, short = mini_box(expanded)
         if short < min_size + 2:
             continue
-        box[:, 0] = np.clip(box[:, 0] / width * dest_w, 0, dest_w)
-        box[:, 1] = np.clip(box[:, 1] / height * dest_h, 0, dest_h)
+        x, y = box[:, 0] / width * dest_w, box[:, 1] / height * dest_h
+        if integer:
+            x, y = np.round(x), np.round(y)
+        box[:, 0] = np.clip(x, 0, dest_w)
+        box[:, 1] = np.clip(y, 0, dest_h)
         boxes.append(box)
         scores.append(score)
     if not boxes:
@@ -121,6 +130,8 @@ def db_postprocess(
     box_thresh: float = BOX_THRESH,
     unclip_ratio: float = UNCLIP_RATIO,
     max_candidates: int = MAX_CANDIDATES,
+    dilation: bool = False,
+    integer: bool = False,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
     """Boxes and scores for a batch.
 
@@ -133,8 +144,12 @@ def db_postprocess(
     if maps.ndim != 3 or len(maps) != len(src_sizes):
         raise ValueError(f"expected N x 1 x H x W maps and N sizes, got {maps.shape}, "
                          f"{len(src_sizes)} sizes")
-    return [
-        boxes_from_bitmap(m, m > thresh, tuple(size), box_thresh=box_thresh,
-                          unclip_ratio=unclip_ratio, max_candidates=max_candidates)
-        for m, size in zip(maps, src_sizes)
-    ]
+    out = []
+    for m, size in zip(maps, src_sizes):
+        bitmap = m > thresh
+        if dilation:
+            bitmap = cv2.dilate(bitmap.astype(np.uint8), DILATION_KERNEL).astype(bool)
+        out.append(boxes_from_bitmap(m, bitmap, tuple(size), box_thresh=box_thresh,
+                                     unclip_ratio=unclip_ratio, max_candidates=max_candidates,
+                                     integer=integer))
+    return out

@@ -100,3 +100,19 @@ def test_targets_postprocess_metric_agree(angle: float) -> None:
     # (shrink 0.4, unclip 1.5) is not an exact inverse: a 120 x 32 box comes back ~112 x 24
     assert iou > 0.65
     assert evaluate_image([gt], ["t"], boxes).matched == 1
+
+
+def test_dilation_joins_blobs_one_pixel_apart() -> None:
+    # Two rectangles with a one-pixel gap: two boxes without dilation, one with the 2 x 2 kernel.
+    prob = _prob_with_rect(60, 120, 10, 20, 50, 35)
+    prob[20:36, 52:100] = 0.9
+    [(apart, _)] = db_postprocess(prob[None, None], [(60, 120)])
+    [(joined, _)] = db_postprocess(prob[None, None], [(60, 120)], dilation=True)
+    assert len(apart) == 2 and len(joined) == 1
+
+
+def test_integer_boxes_are_rounded_source_pixels() -> None:
+    prob = _prob_with_rect(64, 96, 20, 10, 50, 29)
+    [(floats, _)] = db_postprocess(prob[None, None], [(100, 150)])
+    [(ints, _)] = db_postprocess(prob[None, None], [(100, 150)], integer=True)
+    assert np.array_equal(ints, np.round(floats))
