@@ -38,9 +38,17 @@ class RemapReport:
 
 
 def resolve_charset(spec: str) -> list[str]:
-    """``lang:XX`` -> the language's corpus charset; otherwise a dictionary file."""
+    """``lang:XX`` -> the language's corpus charset, ``lang:en+fr+de`` -> the union of several
+    in that order (one recognizer per script); otherwise a dictionary file."""
     if spec.startswith("lang:"):
-        return load_charset(spec[5:])
+        charset: list[str] = []
+        seen: set[str] = set()
+        for lang in spec[5:].split("+"):
+            for char in load_charset(lang):
+                if char not in seen:
+                    seen.add(char)
+                    charset.append(char)
+        return charset
     path = Path(spec)
     if not path.is_file():
         raise PpocrError(f"{spec}: no such charset file (or use lang:XX)")
