@@ -223,9 +223,11 @@ def evaluate(
     system: list[str] = typer.Option(None, "--system", help="Also evaluate another OCR system: "
                                      "tesseract, rapidocr or rapidocr:ZOO_ENTRY (RapidOCR on "
                                      "that entry's official ONNX files). Repeatable."),
-    data: Path = typer.Option(None, "--data", help="Eval set in the synth layout "
-                              "(default: the language's fixed-seed eval set, cached)."),
-    lang: str = typer.Option("en", "--lang"),
+    data: Path = typer.Option(None, "--data", help="Eval set in the synth layout (one --lang; "
+                              "default: each language's fixed-seed eval set, cached)."),
+    lang: list[str] = typer.Option(None, "--lang", help="Language to evaluate, repeatable "
+                                   "(default: every language the entries' recognizers serve; "
+                                   "en with --system only)."),
     out: Path = typer.Option(Path("out/eval"), "--out", help="Report folder."),
     threads: int = typer.Option(1, "--threads", help="Threads for inference and latency."),
     backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
@@ -234,35 +236,46 @@ def evaluate(
                                 "paddleocr or rapidocr (RapidOCR 1.4.4's settings)."),
 ) -> None:
     """Detection hmean, cls accuracy, rec accuracy and the whole system against size and
-    latency, for zoo entries and other systems (--system) in one table; writes report.json,
-    report.md and PNG plots."""
+    latency, for zoo entries and other systems (--system) in one table, per language; writes
+    report.json, report.md and PNG plots."""
     import sys
 
     from ppocr_bench import evalsets
-    from ppocr_bench.evaluate import evaluate_entries, evaluate_peers
+    from ppocr_bench.evaluate import evaluate_entries, evaluate_peers, served_langs
     from ppocr_bench.langs import get_lang
     from ppocr_bench.peers import load_peer
     from ppocr_bench.profiles import get_profile
     from ppocr_bench.report import rich_table, write_report
     from ppocr_bench.zoo import cards_at
 
-    get_lang(lang)
     get_profile(profile)
     if not zoo_dirs and not system:
         raise PpocrError("nothing to evaluate: give zoo entry folders and/or --system NAME")
     cards = [card for path in zoo_dirs or [] for card in cards_at(path)]
-    peers = [load_peer(spec, lang, threads=threads) for spec in system or []]  # fail early
+    langs = list(dict.fromkeys(lang)) if lang else served_langs(cards)
+    for code in langs:
+        get_lang(code)
+    if data is not None and len(langs) > 1:
+        raise PpocrError(f"--data is one eval set: give one --lang with it, not {len(langs)}")
+    peers = {code: [load_peer(spec, code, threads=threads) for spec in system or []]
+             for code in langs}  # fail early
     command = "ppocr-bench " + " ".join(sys.argv[1:])
+    results: list[dict] = []
     with progress_bar() as bar:
-        if data is None:
-            task = bar.add_task(f"eval set {lang}", total=None, unit="img")
-            data = evalsets.default_eval_set(lang, on_start=lambda n: bar.update(task, total=n),
-                                             on_sample=lambda i: bar.advance(task))
-        results = evaluate_entries(cards, data, lang, backend=backend, threads=threads,
-                                   latency_runs=latency_runs, progress=bar,
-                                   command=command, profile=profile) if cards else []
-        results += evaluate_peers(peers, data, lang, threads=threads,
-                                  latency_runs=latency_runs, progress=bar, command=command)
+        for code in langs:
+            eval_set = data
+            if eval_set is None:
+                task = bar.add_task(f"eval set {code}", total=None, unit="img")
+                eval_set = evalsets.default_eval_set(
+                    code, on_start=lambda n, t=task: bar.update(t, total=n),
+                    on_sample=lambda i, t=task: bar.advance(t))
+            entries = cards if lang else [c for c in cards if code in served_langs([c])]
+            results += evaluate_entries(entries, eval_set, code, backend=backend,
+                                        threads=threads, latency_runs=latency_runs,
+                                        progress=bar, command=command,
+                                        profile=profile) if entries else []
+            results += evaluate_peers(peers[code], eval_set, code, threads=threads,
+                                      latency_runs=latency_runs, progress=bar, command=command)
     console.print(rich_table(results))
     for path in write_report(results, out):
         console.print(f"wrote {path}")

@@ -12,13 +12,14 @@ An eval set is a folder in the synth layout; each part present is evaluated:
 :func:`evaluate_zoo` returns (keys exactly these; a task without model or data is left out and
 ``meta["skipped"]`` says why)::
 
-    {"det": {"precision", "recall", "hmean", *MODEL_KEYS},
+    {"det": {"precision", "recall", "hmean", hmean_scene, hmean_document, *MODEL_KEYS},
      "cls": {"acc", *MODEL_KEYS},
      "rec": {"acc", "norm_edit_dis", *MODEL_KEYS},
      "system": {"hmean", "ms_per_image", "size_mb"},
      "meta": {...}}
 
-with MODEL_KEYS = params (torch model), size_mb (weights file of the backend used, 10^6 bytes)
+(``hmean_<kind>``: det hmean on the scene / document images alone, where the set's synth
+``parts/*.json`` say which is which), with MODEL_KEYS = params (torch model), size_mb (weights file of the backend used, 10^6 bytes)
 and latency_ms_p50 / latency_ms_p90 (one network call at batch 1, ``threads`` threads, after
 warm-up; det on its eval resize of the median eval image size, cls/rec on their input size).
 The system (``Predictors.system()``: rec drop_score 0.5, cls flip as PaddleOCR) runs on the det
@@ -36,6 +37,7 @@ has no model for is left out), meta["peer"] describing its engine and settings.
 from __future__ import annotations
 
 import copy
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +64,20 @@ MODEL_KEYS = ("params", "size_mb", "latency_ms_p50", "latency_ms_p90")
 SCORE_KEYS = {"det": ("precision", "recall", "hmean"), "cls": ("acc",),
               "rec": ("acc", "norm_edit_dis")}
 BATCH = 32  # crops per cls / rec predictor call
+
+
+def image_kinds(data: Path) -> dict[str, str]:
+    """det image path (as in det/label.txt) -> "scene" | "document", from the synth run's
+    ``parts/*.json``; empty for an eval set without them."""
+    kinds: dict[str, str] = {}
+    for part in sorted((Path(data) / "parts").glob("*.json")):
+        try:
+            record = json.loads(part.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        if isinstance(record, dict) and "image" in record and "kind" in record:
+            kinds[str(record["image"])] = str(record["kind"])
+    return kinds
 
 
 def data_parts(data: Path) -> dict[str, Path]:
@@ -178,6 +194,8 @@ class _Run:
                 system, shared = copy.copy(system), _SharedDet(system.det)
                 system.det = shared
         det_acc, e2e_acc, shapes, seconds = DetAccumulator(), DetAccumulator(), [], 0.0
+        kinds = image_kinds(root.parent)
+        by_kind = {kind: DetAccumulator() for kind in sorted(set(kinds.values()))}
         advance = _advancer(self.progress, "det + system" if system else "det", len(gt))
         for rel, insts in gt.items():
             image = self.read_image(root / rel)
@@ -186,8 +204,10 @@ class _Run:
             start = time.perf_counter()
             boxes, scores = self.preds.det(image)
             det_seconds = time.perf_counter() - start
-            det_acc.update(evaluate_image(polys, [g["transcription"] for g in insts],
-                                          list(boxes)))
+            matched = evaluate_image(polys, [g["transcription"] for g in insts], list(boxes))
+            det_acc.update(matched)
+            if rel in kinds:
+                by_kind[kinds[rel]].update(matched)
             if system is not None:
                 if shared is not None:
                     shared.result = (boxes, scores)
@@ -202,6 +222,8 @@ class _Run:
         size = (_det_input_size(self.preds.det, shapes) if shapes
                 else self.preds.models["det"].input_size)
         self.out["det"] = {**{k: det_acc.result()[k] for k in SCORE_KEYS["det"]},
+                           **{f"hmean_{kind}": acc.result()["hmean"]
+                              for kind, acc in by_kind.items()},
                            **_model_figures(self.preds, "det", size, **self.figures)}
         if system is not None:
             used = [t for t in TASKS if getattr(self.preds, t) is not None]
@@ -282,6 +304,19 @@ def _meta(card, data, lang, preds, counts, skipped, backend, threads, runs, comm
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "command": command,
     }
+
+
+def served_langs(cards: Sequence[ZooCard]) -> list[str]:
+    """The languages the entries' recognizers serve (a rec without ``langs`` serves all), in
+    :data:`ppocr_bench.langs.LANGS` order; ``["en"]`` when there is none."""
+    from ppocr_bench.langs import LANGS
+
+    served: set[str] = set()
+    for card in cards:
+        for model in card.models:
+            if model.task == "rec":
+                served |= set(model.langs) if model.langs else set(LANGS)
+    return [code for code in LANGS if code in served] or ["en"]
 
 
 def evaluate_entries(cards: Sequence[ZooCard], data: Path | None, lang: str,

@@ -22,7 +22,8 @@ PANELS = (("det", "hmean", "det hmean"), ("cls", "acc", "cls acc"), ("rec", "acc
           ("system", "hmean", "system e2e hmean"))
 #: (column title, task, key, format) of the summary tables.
 COLUMNS = (
-    ("det hmean", "det", "hmean", ".3f"), ("cls acc", "cls", "acc", ".3f"),
+    ("det hmean", "det", "hmean", ".3f"), ("det H doc", "det", "hmean_document", ".3f"),
+    ("det H scene", "det", "hmean_scene", ".3f"), ("cls acc", "cls", "acc", ".3f"),
     ("rec acc", "rec", "acc", ".3f"), ("rec ned", "rec", "norm_edit_dis", ".3f"),
     ("e2e hmean", "system", "hmean", ".3f"),
     ("det MB", "det", "size_mb", ".2f"), ("cls MB", "cls", "size_mb", ".2f"),
@@ -39,10 +40,14 @@ def entry_name(result: dict) -> str:
     return name if profile == "paddleocr" else f"{name}/{profile}"
 
 
+def lang_of(result: dict) -> str:
+    return str(result.get("meta", {}).get("lang", "?"))
+
+
 def cell(result: dict, task: str, key: str, fmt: str) -> str:
     """One table cell; "-" where the task was not evaluated."""
     part = result.get(task)
-    if part is None:
+    if part is None or (key != "latency" and key not in part):
         return "-"
     if key == "latency":
         return f"{part['latency_ms_p50']:.1f} / {part['latency_ms_p90']:.1f}"
@@ -52,10 +57,10 @@ def cell(result: dict, task: str, key: str, fmt: str) -> str:
 def markdown(results: list[dict]) -> str:
     """report.md: the summary table, then each entry's meta."""
     lines = ["# ppocr-bench evaluation", ""]
-    header = ["entry", *(c[0] for c in COLUMNS)]
-    lines += ["| " + " | ".join(header) + " |", "|---|" + "---:|" * len(COLUMNS)]
+    header = ["entry", "lang", *(c[0] for c in COLUMNS)]
+    lines += ["| " + " | ".join(header) + " |", "|---|---|" + "---:|" * len(COLUMNS)]
     for r in results:
-        row = [entry_name(r), *(cell(r, t, k, f) for _, t, k, f in COLUMNS)]
+        row = [entry_name(r), lang_of(r), *(cell(r, t, k, f) for _, t, k, f in COLUMNS)]
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", "Accuracy: det = PaddleOCR IoU hmean on full images; cls/rec on the crops "
               "(rec ignores spaces; ned = 1 - normalised edit distance); e2e = det matches that "
@@ -68,7 +73,7 @@ def markdown(results: list[dict]) -> str:
                   "settings are under `peer` below.", ""]
     for r in results:
         meta = r.get("meta", {})
-        lines += [f"## {entry_name(r)}", ""]
+        lines += [f"## {entry_name(r)} ({lang_of(r)})", ""]
         for key, value in meta.items():
             if isinstance(value, dict):
                 value = ", ".join(f"{k}={v}" for k, v in value.items())
@@ -89,12 +94,13 @@ def rich_table(results: list[dict]) -> Table:
     sizes and p50 latencies of det/cls/rec share a column)."""
     table = Table(title="ppocr-bench eval")
     table.add_column("entry")
+    table.add_column("lang")
     for title in ("det H", "cls acc", "rec acc", "rec ned", "e2e H", "MB det/cls/rec",
                   "total MB", "ms p50 det/cls/rec", "ms/img"):
         table.add_column(title, justify="right")
     for r in results:
         table.add_row(
-            entry_name(r), *(cell(r, t, k, ".3f") for t, k in (
+            entry_name(r), lang_of(r), *(cell(r, t, k, ".3f") for t, k in (
                 ("det", "hmean"), ("cls", "acc"), ("rec", "acc"), ("rec", "norm_edit_dis"),
                 ("system", "hmean"))),
             _joined(r, "size_mb", ".2f"), cell(r, "system", "size_mb", ".2f"),
@@ -105,10 +111,12 @@ def rich_table(results: list[dict]) -> Table:
 def _points(results: list[dict], task: str, metric: str, x_key: str) -> list[tuple]:
     """(x, y, label, entry index) of every entry that has ``task``."""
     out = []
+    several = len({lang_of(r) for r in results}) > 1
     for n, r in enumerate(results):
         part = r.get(task)
         if part is not None and all(math.isfinite(part[k]) for k in (metric, x_key)):
-            out.append((part[x_key], part[metric], entry_name(r), n))
+            label = f"{entry_name(r)} {lang_of(r)}" if several else entry_name(r)
+            out.append((part[x_key], part[metric], label, n))
     return out
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 
-DET_KEYS = {"precision", "recall", "hmean", "params", "size_mb", "latency_ms_p50",
-            "latency_ms_p90"}
+DET_KEYS = {"precision", "recall", "hmean", "hmean_scene", "hmean_document", "params", "size_mb",
+            "latency_ms_p50", "latency_ms_p90"}
 
 
 def cli(*args) -> subprocess.CompletedProcess:
@@ -111,3 +111,8 @@ def test_train_plot_and_zoo_add(data, tmp_path):
     proc = cli("zoo", "add", run, "--name", "mine", "--task", "cls", "--zoo-dir", tmp_path / "zoo")
     assert proc.returncode == 0, proc.stderr
     assert "cls_mv3" in cli("zoo", "show", tmp_path / "zoo" / "mine").stdout
+
+
+def test_eval_data_with_two_languages_is_one_line_error(data, zoo):
+    proc = cli("eval", zoo, "--data", data, "--lang", "en", "--lang", "de")
+    one_line_error(proc, "--data is one eval set: give one --lang")

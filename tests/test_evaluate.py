@@ -14,12 +14,13 @@ import numpy as np
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.evaluate import MODEL_KEYS, data_parts, evaluate_zoo, score_files
+from ppocr_bench.evaluate import (MODEL_KEYS, data_parts, evaluate_zoo, image_kinds,
+                                  score_files, served_langs)
 from ppocr_bench.report import write_report
 from ppocr_bench.zoo import ZooCard
 
 EXPECTED_KEYS = {
-    "det": {"precision", "recall", "hmean", *MODEL_KEYS},
+    "det": {"precision", "recall", "hmean", "hmean_scene", "hmean_document", *MODEL_KEYS},
     "cls": {"acc", *MODEL_KEYS},
     "rec": {"acc", "norm_edit_dis", *MODEL_KEYS},
     "system": {"hmean", "ms_per_image", "size_mb"},
@@ -186,7 +187,7 @@ class _Progress:
 def _install_fake_system(monkeypatch, oracle: _Oracle) -> None:
     from ppocr_bench.models import load_model
 
-    def load_predictors(card, lang, *, backend="torch", threads=1):
+    def load_predictors(card, lang, *, backend="torch", threads=1, profile="paddleocr"):
         files = {m.task: card.resolve(m.weights) for m in card.models}
         return types.SimpleNamespace(
             det=oracle.det, cls=oracle.cls, rec=oracle.rec, system=oracle.system, files=files,
@@ -223,6 +224,7 @@ def test_evaluate_zoo_with_oracle_predictors_scores_one(monkeypatch, eval_set, z
     assert progress.tasks == {"det + system": [2, 2], "cls": [counts["cls_crops"]] * 2,
                               "rec": [counts["rec_crops"]] * 2}
     assert result["det"]["hmean"] == result["system"]["hmean"] == 1.0
+    assert result["det"]["hmean_scene"] == result["det"]["hmean_document"] == 1.0
     assert result["cls"]["acc"] == result["rec"]["acc"] == result["rec"]["norm_edit_dis"] == 1.0
     assert counts["det_images"] == 2 and counts["rec_crops"] == counts["cls_crops"] > 0
     assert counts["rec_lines_outside_charset"] == 0
@@ -314,3 +316,15 @@ def test_evaluate_zoo_onnx_backend_on_crops(eval_set, zoo_entry, tmp_path):
         assert result[task]["size_mb"] == onnx_files[task].stat().st_size / 1e6
         assert 0 < result[task]["latency_ms_p50"] <= result[task]["latency_ms_p90"]
     assert result["meta"]["backend"] == "onnx" and "onnxruntime" in result["meta"]["versions"]
+
+
+def test_image_kinds_come_from_the_synth_parts(eval_set):
+    kinds = image_kinds(eval_set)
+    assert sorted(kinds.values()) == ["document", "scene"]
+    assert all((eval_set / "det" / path).is_file() for path in kinds)
+
+
+def test_served_langs_follow_the_recognizers(random_zoo, tmp_path):
+    latin = random_zoo(tmp_path / "a", list("abc"), rec_langs=("de", "en"))
+    assert served_langs([latin]) == ["en", "de"]
+    assert served_langs([]) == ["en"]

@@ -91,7 +91,8 @@ def test_tesseract_reads_a_clean_english_line():
 def test_tesseract_result_has_the_zoo_keys_except_cls(tiny):
     result = evaluate_peer(tesseract(), tiny, "en", latency_runs=1)
     assert set(result) == {"det", "rec", "system", "meta"}  # no cls model: no cls key
-    assert set(result["det"]) == {"precision", "recall", "hmean"} | MODEL_KEYS
+    assert set(result["det"]) == {"precision", "recall", "hmean", "hmean_scene",
+                                  "hmean_document"} | MODEL_KEYS
     assert set(result["rec"]) == {"acc", "norm_edit_dis"} | MODEL_KEYS
     assert set(result["system"]) == {"hmean", "ms_per_image", "size_mb"}
     assert result["det"]["params"] is None

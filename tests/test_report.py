@@ -18,7 +18,7 @@ def _model(**scores) -> dict:
 
 
 RESULT = {
-    "det": _model(precision=0.8, recall=0.6, hmean=0.6857),
+    "det": _model(precision=0.8, recall=0.6, hmean=0.6857, hmean_document=0.9),
     "cls": _model(acc=0.9),
     "rec": _model(acc=0.5, norm_edit_dis=0.75),
     "system": {"hmean": 0.4, "ms_per_image": 321.0, "size_mb": 7.5},
@@ -59,10 +59,11 @@ def test_markdown_table_rows_and_missing_cells():
             or line.startswith("| server/")]
     assert len(rows) == 2
     mobile = [c.strip() for c in rows[0].strip("|").split("|")]
-    assert mobile[:6] == ["mobile/torch", "0.686", "0.900", "0.500", "0.750", "0.400"]
+    assert mobile[:8] == ["mobile/torch", "en", "0.686", "0.900", "-", "0.900", "0.500", "0.750"]
+    assert mobile[8] == "0.400"  # e2e; "-" above: no scene images in this result
     assert "10.0 / 12.5" in mobile and "321.0" in mobile and "7.50" in mobile
     server = [c.strip() for c in rows[1].strip("|").split("|")]
-    assert server[1] == "-" and server[5] == "-"  # no det, no system
+    assert server[2] == "-" and server[8] == "-"  # no det, no system
     assert "- skipped: det: no model" in text and "Test CPU" in text
 
 
