@@ -234,6 +234,8 @@ def evaluate(
     latency_runs: int = typer.Option(20, "--latency-runs", help="Timed calls per model."),
     profile: str = typer.Option("paddleocr", "--profile", help="Pre/post-processing: "
                                 "paddleocr or rapidocr (RapidOCR 1.4.4's settings)."),
+    record: bool = typer.Option(False, "--record", help="Write each entry's accuracies per "
+                                "language into its card.toml ([eval.LANG])."),
 ) -> None:
     """Detection hmean, cls accuracy, rec accuracy and the whole system against size and
     latency, for zoo entries and other systems (--system) in one table, per language; writes
@@ -249,6 +251,9 @@ def evaluate(
     from ppocr_bench.zoo import cards_at
 
     get_profile(profile)
+    if record and (data is not None or backend != "torch" or profile != "paddleocr"):
+        raise PpocrError("--record keeps figures of the default eval sets with the torch backend "
+                         "and the paddleocr profile: drop --data, --backend and --profile")
     if not zoo_dirs and not system:
         raise PpocrError("nothing to evaluate: give zoo entry folders and/or --system NAME")
     cards = [card for path in zoo_dirs or [] for card in cards_at(path)]
@@ -279,6 +284,21 @@ def evaluate(
     console.print(rich_table(results))
     for path in write_report(results, out):
         console.print(f"wrote {path}")
+    if record:
+        _record_eval(cards, results)
+
+
+def _record_eval(cards, results: list[dict]) -> None:
+    """``eval --record``: each entry's figures into its card (what `ppocr-bench eval zoo/NAME`
+    reproduces: default eval sets, torch backend, paddleocr profile)."""
+    from ppocr_bench.zoo import eval_figures, write_card
+
+    for card in cards:
+        for result in results:
+            meta = result.get("meta", {})
+            if "peer" not in meta and meta.get("zoo_path") == str(card.root):
+                card.eval[meta["lang"]] = eval_figures(result)
+        console.print(f"recorded {', '.join(sorted(card.eval))} in {write_card(card)}")
 
 
 @app.command()

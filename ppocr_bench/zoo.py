@@ -21,6 +21,10 @@ A card lists the entry's models, one ``[[model]]`` table each::
     command = "ppocr-bench eval zoo/mobile --lang en"
     acc = 0.91
 
+    [eval.en]                         # `ppocr-bench eval zoo/NAME --record`: per language
+    det_hmean = 0.93                  # (det_hmean_document, cls_acc, rec_acc, e2e_hmean, ...)
+    data = "en-40-1000004"            # the default eval set it ran on, and the command
+
 Loading checks both hashes before any tensor is read; a missing weights file names the command
 that creates it (``import_command`` in the card).
 """
@@ -79,6 +83,8 @@ class ZooCard:
     description: str = ""
     import_command: str | None = None
     models: list[ZooModel] = field(default_factory=list)
+    #: lang -> the figures ``ppocr-bench eval --record`` measured (see :func:`eval_figures`)
+    eval: dict = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -115,8 +121,11 @@ def read_card(root: Path) -> ZooCard:
             raise PpocrError(f"{path}: model {i + 1}: task must be det, cls or rec, "
                              f"not {model.task!r}")
         models.append(model)
+    evals = data.get("eval", {})
+    if not isinstance(evals, dict):
+        raise PpocrError(f"{path}: [eval] must be a table of languages")
     return ZooCard(root, data.get("name", root.name), data.get("description", ""),
-                   data.get("import_command"), models)
+                   data.get("import_command"), models, evals)
 
 
 def write_card(card: ZooCard) -> Path:
@@ -125,8 +134,33 @@ def write_card(card: ZooCard) -> Path:
     if card.import_command:
         data["import_command"] = card.import_command
     data["model"] = [m.to_toml() for m in card.models]
+    if card.eval:
+        data["eval"] = card.eval
     card.path.write_text(tomli_w.dumps(data), encoding="utf-8")
     return card.path
+
+
+#: (card key, result task, result key): the accuracies ``eval --record`` keeps per language.
+EVAL_FIGURES = (
+    ("det_hmean", "det", "hmean"), ("det_hmean_document", "det", "hmean_document"),
+    ("det_hmean_scene", "det", "hmean_scene"), ("cls_acc", "cls", "acc"),
+    ("rec_acc", "rec", "acc"), ("rec_norm_edit_dis", "rec", "norm_edit_dis"),
+    ("e2e_hmean", "system", "hmean"),
+)
+
+
+def eval_figures(result: dict) -> dict:
+    """The accuracies of one :func:`ppocr_bench.evaluate.evaluate_zoo` result as a card's
+    ``[eval.LANG]`` table (rounded to 4 places), with the data, command, machine and date."""
+    figures = {key: round(float(result[task][name]), 4) for key, task, name in EVAL_FIGURES
+               if name in result.get(task, {})}
+    meta = result.get("meta", {})
+    counts = meta.get("counts", {})
+    figures.update(
+        images=int(counts.get("det_images", 0)), lines=int(counts.get("rec_crops", 0)),
+        data=Path(str(meta.get("data", ""))).name, command=str(meta.get("command", "")),
+        machine=str(meta.get("machine", {}).get("cpu", "")), date=str(meta.get("date", "")))
+    return figures
 
 
 def verified_file(card: ZooCard, relative: str, expected: str | None) -> Path:

@@ -116,3 +116,8 @@ def test_train_plot_and_zoo_add(data, tmp_path):
 def test_eval_data_with_two_languages_is_one_line_error(data, zoo):
     proc = cli("eval", zoo, "--data", data, "--lang", "en", "--lang", "de")
     one_line_error(proc, "--data is one eval set: give one --lang")
+
+
+def test_eval_record_needs_the_default_sets(data, zoo):
+    proc = cli("eval", zoo, "--data", data, "--lang", "en", "--record")
+    one_line_error(proc, "--record keeps figures of the default eval sets")

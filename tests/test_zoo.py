@@ -96,3 +96,23 @@ def test_cards_at_one_entry_or_a_zoo_folder(tmp_path: Path):
     assert [c.name for c in cards_at(tmp_path)] == ["a", "b"]
     with pytest.raises(PpocrError, match="neither a zoo entry"):
         cards_at(tmp_path / "a" / "nothing")
+
+
+def test_eval_figures_round_trip_through_the_card(tmp_path):
+    from ppocr_bench.zoo import eval_figures
+
+    result = {"det": {"hmean": 0.91234, "hmean_document": 0.95, "hmean_scene": 0.85,
+                      "params": 10},
+              "rec": {"acc": 0.5, "norm_edit_dis": 0.8}, "system": {"hmean": 0.4},
+              "meta": {"lang": "de", "data": "/home/x/.cache/ppocr-bench/evalsets/de-40-1000006",
+                       "command": "ppocr-bench eval zoo/mobile", "date": "2026-11-24",
+                       "counts": {"det_images": 40, "rec_crops": 900},
+                       "machine": {"cpu": "Test CPU"}}}
+    figures = eval_figures(result)
+    assert figures["det_hmean"] == 0.9123 and figures["rec_acc"] == 0.5
+    assert "cls_acc" not in figures and figures["e2e_hmean"] == 0.4
+    assert figures["data"] == "de-40-1000006" and figures["images"] == 40
+    card = _card(tmp_path)
+    card.eval["de"] = figures
+    write_card(card)
+    assert read_card(card.root).eval == {"de": figures}

@@ -13,14 +13,36 @@ from ppocr_bench.train.config import load_config
 from ppocr_bench.zoo import ZooCard, ZooModel, read_card, sha256_file, write_card
 
 
+def _synth_command(folder: Path) -> str | None:
+    manifest = read_manifest(folder) if (folder / "manifest.json").exists() else None
+    return f"{manifest['command']} --out {folder}" if manifest and manifest.get("command") \
+        else None
+
+
 def _data_command(data: str) -> str:
+    """How the training data was made: the synth command of the data folder, or for a label
+    file that points into several synth folders (e.g. en + fr + de for one Latin recognizer)
+    each folder's command and the label file."""
     path = Path(data)
     for folder in (path, path.parent, path.parent.parent):
-        if folder.is_dir() and (folder / "manifest.json").exists():
-            manifest = read_manifest(folder)
-            if manifest and manifest.get("command"):
-                return f"{manifest['command']} --out {folder}"
-    return str(data)
+        if folder.is_dir() and (command := _synth_command(folder)):
+            return command
+    if not path.is_file():
+        return str(data)
+    commands: dict[Path, str] = {}
+    seen: set[Path] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        image = (path.parent / line.split("\t", 1)[0]).parent
+        for folder in (image, image.parent, image.parent.parent, image.parent.parent.parent):
+            if folder in seen:
+                break
+            seen.add(folder)
+            if (command := _synth_command(folder)):
+                commands[folder] = command
+                break
+    if not commands:
+        return str(data)
+    return "; ".join(commands.values()) + f"; labels of all of them in {data}"
 
 
 def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,

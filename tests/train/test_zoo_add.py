@@ -30,3 +30,19 @@ def test_zoo_add_writes_a_verifiable_card(synth_en, tmp_path):
     assert len(read_card(zoo / "tiny").models) == 1
     with pytest.raises(PpocrError, match="not det"):
         zoo_add(run, zoo, "tiny", "det", ["en"])
+
+
+def test_data_of_a_label_file_names_each_synth_folder_it_points_into(tiny_set, synth_en,
+                                                                     tmp_path):
+    from ppocr_bench.train.zoo_add import _data_command
+
+    lines = []
+    for folder in (tiny_set, synth_en):
+        first = (folder / "rec" / "rec_gt.txt").read_text(encoding="utf-8").splitlines()[0]
+        lines.append(f"{folder / 'rec' / first}")
+    labels = tmp_path / "both_rec.txt"
+    labels.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    described = _data_command(str(labels))
+    assert described.count("ppocr-bench synth --lang en") == 2
+    assert f"--out {tiny_set}" in described and f"--out {synth_en}" in described
+    assert described.endswith(f"labels of all of them in {labels}")
