@@ -3,6 +3,7 @@ the loss of a batch and the validation call."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,8 @@ def build_model(config: TrainConfig, run_dir: Path, resume: bool,
     if not config.init:
         return create_model(preset, charset=charset, **overrides)
     old = load_model(config.init).train()
+    if old.spec != spec and _weights_fit(old.spec, spec):  # another input width: same weights
+        old = _with_spec(old, spec)
     if old.preset != preset or old.spec != spec:
         raise PpocrError(f"{config.init}: weights of {old.preset} {old.spec.to_dict()} do not "
                          f"fit {preset} {spec.to_dict()}")
@@ -69,6 +72,20 @@ def build_model(config: TrainConfig, run_dir: Path, resume: bool,
     model, report = remap_charset(old, charset, config.init_charset)
     notes.append(f"initialised from {config.init}; {report.describe()}")
     return model
+
+
+def _weights_fit(old: Any, new: Any) -> bool:
+    """Two specs whose models have the same tensors: they differ at most in the input height
+    and width (the channels must match), which no weight depends on."""
+    return (old.input_size[0] == new.input_size[0]
+            and dataclasses.replace(old, input_size=new.input_size) == new)
+
+
+def _with_spec(model: OcrModel, spec: Any) -> OcrModel:
+    """``model``'s weights in a model built for ``spec`` (see :func:`_weights_fit`)."""
+    moved = create_model(model.preset, charset=model.charset, **spec.to_dict())
+    moved.load_state_dict(model.state_dict())
+    return moved.train()
 
 
 def datasets(config: TrainConfig, model: OcrModel) -> tuple[Any, Any]:

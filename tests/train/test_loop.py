@@ -145,6 +145,23 @@ def test_rec_init_with_another_charset_extends_it(synth_en, tmp_path):
     assert any("charset extend" in m and "rows copied" in m for m in messages)
 
 
+def test_rec_init_from_weights_trained_at_another_input_width(synth_en, tmp_path):
+    narrow = {**TINY["rec"]["overrides"], "input_size": (3, 32, 64)}
+    old = create_model("rec_mv3_crnn", charset=list("abc"), **narrow)
+    save_weights(old, tmp_path / "old.safetensors")
+    train(_config("rec", synth_en, tmp_path / "run", steps=1,
+                  init=str(tmp_path / "old.safetensors")))
+    model = load_model(tmp_path / "run/final.safetensors")
+    assert model.input_size == (3, 32, 128) and model.charset[:3] == ["a", "b", "c"]
+    # another hidden size has other tensors: still an error naming both
+    other = create_model("rec_mv3_crnn", charset=list("abc"),
+                         **{**TINY["rec"]["overrides"], "hidden_size": 8})
+    save_weights(other, tmp_path / "other.safetensors")
+    with pytest.raises(PpocrError, match="do not fit"):
+        train(_config("rec", synth_en, tmp_path / "run2", steps=1,
+                      init=str(tmp_path / "other.safetensors")))
+
+
 def test_remap_charset_moves_rows_by_character():
     old = create_model("rec_mv3_crnn", charset=list("abc"))
     fc = old.head.fc.weight.detach()
