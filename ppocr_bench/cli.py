@@ -402,6 +402,8 @@ def train(
     charset: str = typer.Option(None, "--charset", help="Rec charset: FILE or lang:XX."),
     arg: list[str] = typer.Option(None, "--arg", help="Preset override KEY=JSON."),
     resume: bool = typer.Option(False, "--resume", help="Continue the run in --out."),
+    stop_at: int = typer.Option(None, "--stop-at", help="Checkpoint at this step and stop "
+                                "(the schedule stays that of --steps); --resume continues."),
 ) -> None:
     """Train a det, cls or rec model (Adam, cosine with warm-up, the paper's augmentations)."""
     import json
@@ -437,7 +439,8 @@ def train(
                    TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
                    console=console)
     with bar:
-        result = run_training(config, RichTrainProgress(bar, label=task), resume=resume)
+        result = run_training(config, RichTrainProgress(bar, label=task), resume=resume,
+                              stop_at=stop_at)
     console.print(result)
 
 

@@ -135,21 +135,23 @@ def _check_resumable(config: TrainConfig, run_dir: Path) -> None:
 
 
 def train(config: TrainConfig, progress: TrainProgress | None = None, *, resume: bool = False,
-          stop_after: int | None = None) -> RunResult:
+          stop_after: int | None = None, stop_at: int | None = None) -> RunResult:
     """Train as ``config`` says; ``resume`` continues the run in ``config.out`` from its newest
-    checkpoint. ``stop_after``: return after that global step (as if killed there; for tests
-    and time-boxed jobs). See the module docstring for the run folder. The torch and OpenCV
-    thread counts are set for the run and restored afterwards."""
+    checkpoint. ``stop_after``: return after that global step as if killed there (no
+    checkpoint; for tests). ``stop_at``: checkpoint at that global step and return, the
+    schedule still that of the whole run (``--stop-at``: a time-boxed stage that ``--resume``
+    continues). See the module docstring for the run folder. The torch and OpenCV thread
+    counts are set for the run and restored afterwards."""
     threads, cv2_threads = torch.get_num_threads(), cv2.getNumThreads()
     try:
-        return _train(config, progress or NullProgress(), resume, stop_after)
+        return _train(config, progress or NullProgress(), resume, stop_after, stop_at)
     finally:
         torch.set_num_threads(threads)
         cv2.setNumThreads(cv2_threads)
 
 
 def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
-           stop_after: int | None) -> RunResult:
+           stop_after: int | None, stop_at: int | None = None) -> RunResult:
     run_dir = Path(config.out)
     d = _setup_distributed()
     device = _device(config.device, d)
@@ -256,14 +258,15 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
                     ck.atomic_save_weights(model, run_dir / "best.safetensors")
             if d.active:
                 dist.barrier()
-        if rank0 and ((config.ckpt_every and step % config.ckpt_every == 0) or step == total):
+        if rank0 and ((config.ckpt_every and step % config.ckpt_every == 0) or step == total
+                      or step == stop_at):
             elapsed = seconds + time.perf_counter() - started
             ck.save_checkpoint(run_dir, model, step, {
                 "optimizer": optimizer.state_dict(), "best": best, "best_step": best_step,
                 "val": val_metrics, "best_metrics": best_metrics, "train_seconds": elapsed,
                 "total_steps": total, "epoch": step // per_epoch,
                 "batch_in_epoch": step % per_epoch})
-        if stop_after is not None and step >= stop_after:
+        if (stop_after is not None and step >= stop_after) or step == stop_at:
             break
     elapsed = time.perf_counter() - started
     seconds += elapsed

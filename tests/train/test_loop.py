@@ -115,6 +115,19 @@ def test_kill_and_resume_matches_uninterrupted_run(task, synth_en, boxes, tmp_pa
     assert steps == list(range(1, 7))
 
 
+def test_stop_at_checkpoints_there_and_resume_finishes_the_same_run(synth_en, tmp_path):
+    kw = {"steps": 4, "warmup_steps": 1, "max_samples": 3, "batch_size": 2}
+    train(_config("cls", synth_en, tmp_path / "whole", **kw))
+    staged = train(_config("cls", synth_en, tmp_path / "staged", **kw), stop_at=2)
+    assert staged.step == 2 and staged.final_weights is None
+    assert list_checkpoints(tmp_path / "staged") == [2]
+    resumed = train(load_run_config(tmp_path / "staged"), resume=True)
+    assert resumed.resumed_from == 2 and resumed.step == 4
+    _assert_same_state(*[{"weights": d / "ckpt/step_00000004.safetensors",
+                          "state": load_state(d, 4)}
+                         for d in (tmp_path / "whole", tmp_path / "staged")])
+
+
 def test_resume_guards(synth_en, tmp_path):
     config = _config("cls", synth_en, tmp_path / "run", steps=2)
     train(config)
