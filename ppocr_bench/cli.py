@@ -274,6 +274,8 @@ def evaluate(
                 eval_set = evalsets.default_eval_set(
                     code, on_start=lambda n, t=task: bar.update(t, total=n),
                     on_sample=lambda i, t=task: bar.advance(t))
+                if next(t for t in bar.tasks if t.id == task).total is None:
+                    bar.update(task, visible=False)  # cached: nothing was synthesized
             entries = cards if lang else [c for c in cards if code in served_langs([c])]
             results += evaluate_entries(entries, eval_set, code, backend=backend,
                                         threads=threads, latency_runs=latency_runs,

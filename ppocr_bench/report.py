@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 
@@ -120,6 +121,10 @@ def _points(results: list[dict], task: str, metric: str, x_key: str) -> list[tup
     return out
 
 
+LABELLED = 4  # results beyond this get a legend rather than labels beside the points
+MARKERS = ("o", "s", "^", "D")
+
+
 def plot(results: list[dict], path: Path, *, latency: bool) -> Path:
     """One figure, a panel per task, metric against size MB (or latency ms)."""
     import matplotlib
@@ -137,10 +142,13 @@ def plot(results: list[dict], path: Path, *, latency: bool) -> Path:
             x_key, xlabel = "size_mb", "weights MB" if task != "system" else "total weights MB"
         points = _points(results, task, metric, x_key)
         for i, (x, y, label, n) in enumerate(points):
-            ax.scatter([x], [y], s=36, zorder=3, color=f"C{n % 10}")  # one colour per entry
-            # Staggered labels so entries of similar size / latency stay readable.
-            ax.annotate(label, (x, y), textcoords="offset points", fontsize=8,
-                        xytext=(6, (6 + 12 * (i // 2)) * (1 if i % 2 == 0 else -1) - 3))
+            # one colour and marker per result; a legend instead of labels when there are many
+            ax.scatter([x], [y], s=36, zorder=3, color=f"C{n % 10}", marker=MARKERS[n // 10 % 4],
+                       label=label)
+            if len(results) <= LABELLED:
+                # Staggered labels so entries of similar size / latency stay readable.
+                ax.annotate(label, (x, y), textcoords="offset points", fontsize=8,
+                            xytext=(6, (6 + 12 * (i // 2)) * (1 if i % 2 == 0 else -1) - 3))
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(xlabel, fontsize=9)
         ax.set_ylabel(metric, fontsize=9)
@@ -152,10 +160,18 @@ def plot(results: list[dict], path: Path, *, latency: bool) -> Path:
         ax.grid(True, alpha=0.3)
         ax.tick_params(labelsize=8)
     meta = results[0].get("meta", {}) if results else {}
+    langs = ", ".join(dict.fromkeys(lang_of(r) for r in results)) or "?"
     fig.suptitle(f"accuracy vs {'latency' if latency else 'size'} "
-                 f"({meta.get('lang', '?')}, {meta.get('threads', '?')} thread(s), "
+                 f"({langs}, {meta.get('threads', '?')} thread(s), "
                  f"{meta.get('machine', {}).get('cpu', '')})", fontsize=10)
     fig.tight_layout()
+    if len(results) > LABELLED:
+        handles: dict[str, Any] = {}
+        for ax in axes[0]:
+            for handle, label in zip(*ax.get_legend_handles_labels()):
+                handles.setdefault(label, handle)
+        fig.legend(handles.values(), handles.keys(), loc="center right", fontsize=8)
+        fig.subplots_adjust(right=0.85)
     fig.savefig(path, dpi=120)
     plt.close(fig)
     return path
