@@ -79,3 +79,27 @@ def test_rich_table_has_one_row_per_entry():
 def test_empty_results_are_an_error(tmp_path: Path):
     with pytest.raises(ValueError):
         write_report([], tmp_path)
+
+
+def test_many_results_get_a_legend_and_every_language_in_the_title(tmp_path: Path,
+                                                                   monkeypatch):
+    from matplotlib.figure import Figure
+
+    results = []
+    for lang in ("zh", "en", "fr", "de", "ja", "ko"):
+        result = copy.deepcopy(RESULT)
+        result["meta"]["lang"] = lang
+        results.append(result)
+    seen = {}
+    original = Figure.savefig
+
+    def spy(self, *args, **kwargs):
+        seen["title"] = self._suptitle.get_text()
+        seen["legend"] = [t.get_text() for t in self.legends[0].get_texts()]
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", spy)
+    write_report(results, tmp_path)
+    assert "zh, en, fr, de, ja, ko" in seen["title"]
+    assert seen["legend"] == [f"mobile/torch {lang}" for lang in
+                              ("zh", "en", "fr", "de", "ja", "ko")]
