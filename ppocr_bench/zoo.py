@@ -156,11 +156,24 @@ def eval_figures(result: dict) -> dict:
                if name in result.get(task, {})}
     meta = result.get("meta", {})
     counts = meta.get("counts", {})
+    data = Path(str(meta.get("data", "")))
     figures.update(
         images=int(counts.get("det_images", 0)), lines=int(counts.get("rec_crops", 0)),
-        data=Path(str(meta.get("data", ""))).name, command=str(meta.get("command", "")),
+        data=data.name, data_sha256=eval_set_sha256(data),
+        command=str(meta.get("command", "")),
         machine=str(meta.get("machine", {}).get("cpu", "")), date=str(meta.get("date", "")))
     return figures
+
+
+def eval_set_sha256(data: Path) -> str:
+    """sha256 over an eval set's label files (det, cls, rec; those present): two machines that
+    synthesize the same set (same fonts) agree on it."""
+    digest = hashlib.sha256()
+    for rel in ("det/label.txt", "cls/cls_gt.txt", "rec/rec_gt.txt"):
+        path = Path(data) / rel
+        if path.is_file():
+            digest.update(rel.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def verified_file(card: ZooCard, relative: str, expected: str | None) -> Path:

@@ -112,6 +112,7 @@ def test_eval_figures_round_trip_through_the_card(tmp_path):
     assert figures["det_hmean"] == 0.9123 and figures["rec_acc"] == 0.5
     assert "cls_acc" not in figures and figures["e2e_hmean"] == 0.4
     assert figures["data"] == "de-40-1000006" and figures["images"] == 40
+    assert len(figures["data_sha256"]) == 64
     card = _card(tmp_path)
     card.eval["de"] = figures
     write_card(card)
