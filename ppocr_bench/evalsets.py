@@ -17,6 +17,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from ppocr_bench.data.labels import LABEL_FILES
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.langs import LANGS, get_lang
 
@@ -63,7 +64,7 @@ def is_complete(folder: Path) -> bool:
 
     manifest = read_manifest(folder) if folder.is_dir() else None
     return bool(manifest and manifest.get("complete")) and all(
-        (folder / rel).is_file() for rel in ("det/label.txt", "rec/rec_gt.txt", "cls/cls_gt.txt"))
+        (folder / rel).is_file() for rel in LABEL_FILES.values())
 
 
 def default_eval_set(lang: str, *, count: int = DEFAULT_COUNT, workers: int | None = None,

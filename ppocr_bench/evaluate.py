@@ -19,7 +19,8 @@ An eval set is a folder in the synth layout; each part present is evaluated:
      "meta": {...}}
 
 (``hmean_<kind>``: det hmean on the scene / document images alone, where the set's synth
-``parts/*.json`` say which is which), with MODEL_KEYS = params (torch model), size_mb (weights file of the backend used, 10^6 bytes)
+``parts/*.json`` say which is which), with MODEL_KEYS = params (torch model), size_mb (weights
+file of the backend used, 10^6 bytes)
 and latency_ms_p50 / latency_ms_p90 (one network call at batch 1, ``threads`` threads, after
 warm-up; det on its eval resize of the median eval image size, cls/rec on their input size).
 The system (``Predictors.system()``: rec drop_score 0.5, cls flip as PaddleOCR) runs on the det
@@ -51,7 +52,7 @@ import torch
 from ppocr_bench import __version__
 from ppocr_bench.bench import (count_params, machine_info, model_latency, onnx_latency,
                                runner_latency, size_mb, torch_threads)
-from ppocr_bench.data.labels import (DONT_CARE, read_cls_labels, read_det_labels,
+from ppocr_bench.data.labels import (DONT_CARE, LABEL_FILES, read_cls_labels, read_det_labels,
                                      read_rec_labels)
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.metrics.cls import ClsAccumulator
@@ -59,7 +60,6 @@ from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image, evaluate
 from ppocr_bench.metrics.rec import RecAccumulator, normalize_text
 from ppocr_bench.zoo import TASKS, ZooCard
 
-LABEL_FILES = {"det": "det/label.txt", "cls": "cls/cls_gt.txt", "rec": "rec/rec_gt.txt"}
 MODEL_KEYS = ("params", "size_mb", "latency_ms_p50", "latency_ms_p90")
 SCORE_KEYS = {"det": ("precision", "recall", "hmean"), "cls": ("acc",),
               "rec": ("acc", "norm_edit_dis")}
@@ -78,6 +78,27 @@ def image_kinds(data: Path) -> dict[str, str]:
         if isinstance(record, dict) and "image" in record and "kind" in record:
             kinds[str(record["image"])] = str(record["kind"])
     return kinds
+
+
+class DetScores:
+    """Det matches pooled over an eval set and per image kind (scene / document, from
+    :func:`image_kinds` of the set folder ``data``)."""
+
+    def __init__(self, data: Path) -> None:
+        self.all = DetAccumulator()
+        self.kinds = image_kinds(data)
+        self.by_kind = {kind: DetAccumulator() for kind in sorted(set(self.kinds.values()))}
+
+    def update(self, rel: str, matched: Any) -> None:
+        """One image's :func:`evaluate_image` result; ``rel`` its path in det/label.txt."""
+        self.all.update(matched)
+        if rel in self.kinds:
+            self.by_kind[self.kinds[rel]].update(matched)
+
+    def scores(self) -> dict[str, float]:
+        """precision, recall, hmean and hmean_<kind>."""
+        return {**{k: self.all.result()[k] for k in SCORE_KEYS["det"]},
+                **{f"hmean_{kind}": acc.result()["hmean"] for kind, acc in self.by_kind.items()}}
 
 
 def data_parts(data: Path) -> dict[str, Path]:
@@ -193,9 +214,7 @@ class _Run:
             if hasattr(system, "det"):  # OcrSystem: let it reuse the det stage's boxes
                 system, shared = copy.copy(system), _SharedDet(system.det)
                 system.det = shared
-        det_acc, e2e_acc, shapes, seconds = DetAccumulator(), DetAccumulator(), [], 0.0
-        kinds = image_kinds(root.parent)
-        by_kind = {kind: DetAccumulator() for kind in sorted(set(kinds.values()))}
+        det, e2e_acc, shapes, seconds = DetScores(root.parent), DetAccumulator(), [], 0.0
         advance = _advancer(self.progress, "det + system" if system else "det", len(gt))
         for rel, insts in gt.items():
             image = self.read_image(root / rel)
@@ -204,10 +223,8 @@ class _Run:
             start = time.perf_counter()
             boxes, scores = self.preds.det(image)
             det_seconds = time.perf_counter() - start
-            matched = evaluate_image(polys, [g["transcription"] for g in insts], list(boxes))
-            det_acc.update(matched)
-            if rel in kinds:
-                by_kind[kinds[rel]].update(matched)
+            det.update(rel, evaluate_image(polys, [g["transcription"] for g in insts],
+                                           list(boxes)))
             if system is not None:
                 if shared is not None:
                     shared.result = (boxes, scores)
@@ -221,9 +238,7 @@ class _Run:
             advance(1)
         size = (_det_input_size(self.preds.det, shapes) if shapes
                 else self.preds.models["det"].input_size)
-        self.out["det"] = {**{k: det_acc.result()[k] for k in SCORE_KEYS["det"]},
-                           **{f"hmean_{kind}": acc.result()["hmean"]
-                              for kind, acc in by_kind.items()},
+        self.out["det"] = {**det.scores(),
                            **_model_figures(self.preds, "det", size, **self.figures)}
         if system is not None:
             used = [t for t in TASKS if getattr(self.preds, t) is not None]

@@ -39,6 +39,7 @@ from pathlib import Path
 import tomli_w
 
 from ppocr_bench import REPO_ROOT
+from ppocr_bench.data.labels import LABEL_FILES
 from ppocr_bench.errors import PpocrError
 
 ZOO_DIR = REPO_ROOT / "zoo"
@@ -169,7 +170,7 @@ def eval_set_sha256(data: Path) -> str:
     """sha256 over an eval set's label files (det, cls, rec; those present): two machines that
     synthesize the same set (same fonts) agree on it."""
     digest = hashlib.sha256()
-    for rel in ("det/label.txt", "cls/cls_gt.txt", "rec/rec_gt.txt"):
+    for rel in LABEL_FILES.values():
         path = Path(data) / rel
         if path.is_file():
             digest.update(rel.encode() + b"\0" + path.read_bytes())

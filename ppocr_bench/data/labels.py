@@ -26,6 +26,9 @@ from typing import Any
 
 from ppocr_bench.errors import PpocrError
 
+#: The label file of each task inside a dataset folder in the synth layout.
+LABEL_FILES = {"det": "det/label.txt", "cls": "cls/cls_gt.txt", "rec": "rec/rec_gt.txt"}
+
 #: Transcriptions that mark a don't-care region (PaddleOCR ignores both).
 DONT_CARE = ("###", "*")
 

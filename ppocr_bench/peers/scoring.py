@@ -20,7 +20,7 @@ from ppocr_bench import __version__
 from ppocr_bench.bench import machine_info, size_mb, time_calls
 from ppocr_bench.data.labels import read_cls_labels, read_det_labels, read_rec_labels
 from ppocr_bench.evaluate import (
-    LABEL_FILES, SCORE_KEYS, _advancer, _batches, _e2e_text, eval_parts, image_kinds,
+    LABEL_FILES, SCORE_KEYS, DetScores, _advancer, _batches, _e2e_text, eval_parts,
 )
 from ppocr_bench.metrics.cls import ClsAccumulator
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
@@ -49,10 +49,8 @@ def _peer_det_and_system(peer: Any, label_file: Path, run: dict) -> None:
 
     gt, root = read_det_labels(label_file), label_file.parent
     run["counts"].update(det_images=len(gt), det_instances=sum(len(v) for v in gt.values()))
-    det_acc, e2e_acc, paths, shapes, seconds = DetAccumulator(), DetAccumulator(), [], [], 0.0
+    det, e2e_acc, paths, shapes, seconds = DetScores(root.parent), DetAccumulator(), [], [], 0.0
     stage_ms: dict[str, float] = {}
-    kinds = image_kinds(root.parent)
-    by_kind = {kind: DetAccumulator() for kind in sorted(set(kinds.values()))}
     advance = _advancer(run["progress"], f"{peer.name} det + system", len(gt))
     for rel, insts in gt.items():
         image = read_image(root / rel)
@@ -64,10 +62,8 @@ def _peer_det_and_system(peer: Any, label_file: Path, run: dict) -> None:
         for key, ms in page.stage_ms.items():
             stage_ms[key] = stage_ms.get(key, 0.0) + ms / max(len(gt), 1)
         polys = [g["points"] for g in insts]
-        matched = evaluate_image(polys, [g["transcription"] for g in insts], list(page.boxes))
-        det_acc.update(matched)
-        if rel in kinds:
-            by_kind[kinds[rel]].update(matched)
+        det.update(rel, evaluate_image(polys, [g["transcription"] for g in insts],
+                                       list(page.boxes)))
         e2e_acc.update(evaluate_image(
             polys, [_e2e_text(g["transcription"]) for g in insts],
             [np.asarray(line.points) for line in page.lines],
@@ -76,9 +72,7 @@ def _peer_det_and_system(peer: Any, label_file: Path, run: dict) -> None:
     if not gt:
         return
     sample = read_image(paths[_median_index(shapes)])
-    run["out"]["det"] = {**{k: det_acc.result()[k] for k in SCORE_KEYS["det"]},
-                         **{f"hmean_{kind}": acc.result()["hmean"]
-                            for kind, acc in by_kind.items()},
+    run["out"]["det"] = {**det.scores(),
                          **_peer_figures(peer, "det", sample, run["runs"])}
     files = {Path(f).resolve() for t in peer.tasks for f in peer.files(t)}
     run["out"]["system"] = {"hmean": e2e_acc.result()["hmean"],

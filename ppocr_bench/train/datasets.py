@@ -24,6 +24,7 @@ from torch.utils.data import Dataset, Sampler
 
 from ppocr_bench.data.db_targets import make_db_targets
 from ppocr_bench.data.labels import (
+    LABEL_FILES,
     is_dont_care,
     read_cls_labels,
     read_det_labels,
@@ -40,7 +41,6 @@ from ppocr_bench.train.line_augment import LineAugment, line_augment
 from ppocr_bench.train.randaugment import RandAugment, rand_augment
 
 log = logging.getLogger(__name__)
-LABEL_FILES = {"det": "det/label.txt", "cls": "cls/cls_gt.txt", "rec": "rec/rec_gt.txt"}
 NO_DET_AUGMENT = DetAugment(flip=False, rotate=False, scale=False, crop=False)
 
 
