@@ -113,6 +113,18 @@ def test_train_plot_and_zoo_add(data, tmp_path):
     assert "cls_mv3" in cli("zoo", "show", tmp_path / "zoo" / "mine").stdout
 
 
+def test_train_under_an_omp_thread_limit_finishes(data, tmp_path):
+    """Two torch threads under OMP_THREAD_LIMIT=1 stalled the first backward pass for good;
+    train now keeps its torch threads within the limit."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "ppocr_bench", "train", "cls", "--data", str(data), "--out",
+         str(tmp_path / "run"), "--steps", "1", "--batch-size", "4", "--workers", "0",
+         "--threads", "2"],
+        capture_output=True, text=True, timeout=300,
+        env={**os.environ, "COLUMNS": "200", "OMP_THREAD_LIMIT": "1"})
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_eval_data_with_two_languages_is_one_line_error(data, zoo):
     proc = cli("eval", zoo, "--data", data, "--lang", "en", "--lang", "de")
     one_line_error(proc, "--data is one eval set: give one --lang")

@@ -88,6 +88,22 @@ def test_tesseract_reads_a_clean_english_line():
     assert len(page.boxes) == 1 and page.lines[0].text == "Quick brown fox 42"
 
 
+@pytest.mark.parametrize("before", [None, "3"])
+def test_tesseract_thread_limit_stays_with_tesseract(monkeypatch, before):
+    """OMP_THREAD_LIMIT is Tesseract's alone: left in the environment, it stalled torch
+    training started after a tesseract eval."""
+    if before is None:
+        monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("OMP_THREAD_LIMIT", before)
+    system = tesseract()
+    assert os.environ.get("OMP_THREAD_LIMIT") == before
+    if hasattr(system.engine, "env"):  # the binary gets its limit with each call
+        assert system.engine.env["OMP_THREAD_LIMIT"] == "1"
+    [(text, _)] = system.recognize([line_image("Quick brown fox 42")])
+    assert text == "Quick brown fox 42"
+
+
 def test_tesseract_result_has_the_zoo_keys_except_cls(tiny):
     result = evaluate_peer(tesseract(), tiny, "en", latency_runs=1)
     assert set(result) == {"det", "rec", "system", "meta"}  # no cls model: no cls key

@@ -22,6 +22,7 @@ the usual system folders.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -84,11 +85,12 @@ class _TesserocrEngine:
 
     name = "tesserocr"
 
-    def __init__(self, tessdata: Path, tess_lang: str) -> None:
-        import tesserocr
+    def __init__(self, tessdata: Path, tess_lang: str, threads: int) -> None:
+        with _omp_thread_limit(threads):  # libgomp reads it once, when tesserocr loads it
+            import tesserocr
 
+            self.api = tesserocr.PyTessBaseAPI(path=str(tessdata) + os.sep, lang=tess_lang)
         self.tesserocr = tesserocr
-        self.api = tesserocr.PyTessBaseAPI(path=str(tessdata) + os.sep, lang=tess_lang)
         self.version = tesserocr.tesseract_version().splitlines()[0]
 
     def tsv(self, image: np.ndarray, psm: int) -> str:
@@ -104,8 +106,9 @@ class _CliEngine:
 
     name = "tesseract-cli"
 
-    def __init__(self, tessdata: Path, tess_lang: str, binary: str) -> None:
+    def __init__(self, tessdata: Path, tess_lang: str, binary: str, threads: int) -> None:
         self.binary, self.tessdata, self.lang = binary, tessdata, tess_lang
+        self.env = {**os.environ, "OMP_THREAD_LIMIT": str(threads)}
         out = subprocess.run([binary, "--version"], capture_output=True, text=True, check=False)
         self.version = ((out.stdout or out.stderr).splitlines() or ["tesseract ?"])[0]
         self.tmp = tempfile.mkdtemp(prefix="ppocr-bench-tess-")
@@ -115,16 +118,32 @@ class _CliEngine:
         cv2.imwrite(path, image)
         done = subprocess.run([self.binary, path, "stdout", "--tessdata-dir", str(self.tessdata),
                                "-l", self.lang, "--psm", str(psm), "tsv"],
-                              capture_output=True, text=True, check=False)
+                              capture_output=True, text=True, check=False, env=self.env)
         if done.returncode != 0:
             raise PpocrError(f"tesseract failed: {done.stderr.strip().splitlines()[-1:]}")
         return done.stdout
 
 
-def _engine(tessdata: Path, tess_lang: str, prefer: str | None):
+@contextlib.contextmanager
+def _omp_thread_limit(threads: int):
+    """``OMP_THREAD_LIMIT`` set inside the block only: Tesseract's OpenMP reads it when the
+    library loads, and left in the environment it would reach every later OpenMP user (torch
+    training in a child process stalls under it)."""
+    previous = os.environ.get("OMP_THREAD_LIMIT")
+    os.environ["OMP_THREAD_LIMIT"] = str(threads)
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["OMP_THREAD_LIMIT"]
+        else:
+            os.environ["OMP_THREAD_LIMIT"] = previous
+
+
+def _engine(tessdata: Path, tess_lang: str, prefer: str | None, threads: int):
     if prefer != "cli":
         try:
-            return _TesserocrEngine(tessdata, tess_lang)
+            return _TesserocrEngine(tessdata, tess_lang, threads)
         except ImportError:
             if prefer == "tesserocr":
                 raise PpocrError("tesserocr is not installed: pip install tesserocr") from None
@@ -135,14 +154,14 @@ def _engine(tessdata: Path, tess_lang: str, prefer: str | None):
     if binary is None:
         raise PpocrError("tesseract is not installed: apt-get install tesseract-ocr "
                          "(or pip install tesserocr)")
-    return _CliEngine(tessdata, tess_lang, binary)
+    return _CliEngine(tessdata, tess_lang, binary, threads)
 
 
 class TesseractSystem:
     """Tesseract for one of our languages as a :class:`~ppocr_bench.peers.Peer`.
 
     ``engine``: None (tesserocr if it imports, else the binary), "tesserocr" or "cli".
-    ``threads``: Tesseract's OpenMP thread limit (``OMP_THREAD_LIMIT``, set before loading).
+    ``threads``: Tesseract's OpenMP thread limit (``OMP_THREAD_LIMIT`` for the engine alone).
     """
 
     name = "tesseract"
@@ -156,10 +175,9 @@ class TesseractSystem:
             raise PpocrError(f"no {self.tess_lang}.traineddata for --lang {lang} (searched "
                              "$TESSDATA_PREFIX and the system tessdata folders): "
                              f"apt-get install {apt_package(lang)}")
-        os.environ["OMP_THREAD_LIMIT"] = str(threads)
         self.traineddata = tessdata / f"{self.tess_lang}.traineddata"
         self.threads = threads
-        self.engine = _engine(tessdata, self.tess_lang, engine)
+        self.engine = _engine(tessdata, self.tess_lang, engine, threads)
 
     def page(self, image: np.ndarray) -> PeerPage:
         lines = tsv_lines(self.engine.tsv(image, PSM_PAGE))

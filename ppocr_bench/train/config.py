@@ -130,8 +130,12 @@ class TrainConfig:
         return RandAugment() if self.task == "cls" and self.aug_on("randaugment") else None
 
     def num_threads(self) -> int:
-        """Torch threads: given, or the cores the data workers leave (at least 1)."""
-        return self.threads or max((os.cpu_count() or 1) - self.num_workers(), 1)
+        """Torch threads: given, or the cores the data workers leave (at least 1); never more
+        than ``OMP_THREAD_LIMIT`` allows (more torch threads than OpenMP may start stall
+        torch's backward pass)."""
+        threads = self.threads or max((os.cpu_count() or 1) - self.num_workers(), 1)
+        limit = os.environ.get("OMP_THREAD_LIMIT", "")
+        return min(threads, int(limit)) if limit.isdigit() and int(limit) > 0 else threads
 
     def num_workers(self) -> int:
         return (os.cpu_count() or 2) // 2 if self.workers is None else self.workers

@@ -203,3 +203,17 @@ def test_torchrun_world_size_one_gloo_smoke(synth_en, tmp_path, monkeypatch):
         monkeypatch.setenv(key, value)
     result = train(_config("cls", synth_en, tmp_path / "ddp", steps=2))
     assert result.step == 2 and not torch.distributed.is_initialized()
+
+
+@pytest.mark.parametrize("limit, threads, expected", [(None, None, 2), ("1", None, 1), ("1", 3, 1),
+                                                      ("8", 3, 3), ("", None, 2), ("x", 3, 3)])
+def test_torch_threads_stay_within_omp_thread_limit(monkeypatch, tmp_path, limit, threads,
+                                                     expected):
+    if limit is None:
+        monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    else:
+        monkeypatch.setenv("OMP_THREAD_LIMIT", limit)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    config = TrainConfig(task="cls", data=str(tmp_path), out=str(tmp_path / "run"), workers=0, steps=1,
+                         threads=threads)
+    assert config.num_threads() == expected
