@@ -470,6 +470,44 @@ def zoo_add(run_dir: Path = typer.Argument(..., help="A finished training run fo
     console.print(f"wrote {card.path}")
 
 
+@zoo_app.command("tune-det")
+def zoo_tune_det(zoo_dir: Path = typer.Argument(..., help="Zoo entry folder (zoo/NAME)."),
+                 data: Path = typer.Option(..., "--data", help="Validation det labels: a label "
+                                           "file or a synth folder (not an eval set)."),
+                 out: Path = typer.Option(Path("out/tune-det"), "--out",
+                                          help="Folder for sweep.json and sweep.png."),
+                 threads: int = typer.Option(1, "--threads"),
+                 record: bool = typer.Option(False, "--record", help="Write the best setting "
+                                             "into the card's [model.post].")) -> None:
+    """Choose the det model's DB post-processing (thresh, box_thresh, unclip_ratio) by det
+    hmean on validation data; the paddleocr profile then uses it for this model."""
+    import sys
+
+    from ppocr_bench.tune import record as record_post
+    from ppocr_bench.tune import sweep, write_sweep
+    from ppocr_bench.zoo import read_card
+
+    card = read_card(zoo_dir)
+    with progress_bar() as bar:
+        result = sweep(card, data, threads=threads, progress=bar)
+    table = Table(title=f"{card.root}: det hmean on {result['images']} images, best 5 and "
+                        "PaddleOCR's defaults")
+    for key in (*result["grid"], "precision", "recall", "hmean"):
+        table.add_column(key, justify="right")
+    top = sorted(result["rows"], key=lambda r: -r["hmean"])[:5]
+    for row in top + ([result["default"]] if result["default"] not in top else []):
+        table.add_row(*(f"{row[k]:g}" for k in result["grid"]),
+                      *(f"{row[k]:.4f}" for k in ("precision", "recall", "hmean")))
+    console.print(table)
+    best = result["best"]
+    console.print("best: " + ", ".join(f"{k} {best[k]:g}" for k in result["grid"]))
+    for path in write_sweep(result, out):
+        console.print(f"wrote {path}")
+    if record:
+        path = record_post(card, result, "ppocr-bench " + " ".join(sys.argv[1:]))
+        console.print(f"recorded \\[model.post] in {path}")
+
+
 def _enum(enum_type, value: str, option: str):
     try:
         return enum_type(value)

@@ -58,7 +58,7 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.metrics.cls import ClsAccumulator
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image, evaluate_labels
 from ppocr_bench.metrics.rec import RecAccumulator, normalize_text
-from ppocr_bench.zoo import TASKS, ZooCard
+from ppocr_bench.zoo import POST_KEYS, TASKS, ZooCard
 
 MODEL_KEYS = ("params", "size_mb", "latency_ms_p50", "latency_ms_p90")
 SCORE_KEYS = {"det": ("precision", "recall", "hmean"), "cls": ("acc",),
@@ -121,11 +121,12 @@ def eval_parts(data: Path | None, lang: str) -> tuple[Path, dict[str, Path]]:
     return data, parts
 
 
-def _advancer(progress: Any, description: str, total: int) -> Callable[[int], None]:
+def _advancer(progress: Any, description: str, total: int, unit: str = "img"
+              ) -> Callable[[int], None]:
     """A function advancing a new task of ``progress`` (a rich Progress) or doing nothing."""
     if progress is None:
         return lambda n=1: None
-    task = progress.add_task(description, total=total, unit="img")
+    task = progress.add_task(description, total=total, unit=unit)
     return lambda n=1: progress.advance(task, n)
 
 
@@ -312,6 +313,8 @@ def _meta(card, data, lang, preds, counts, skipped, backend, threads, runs, comm
     return {
         "zoo": card.name, "zoo_path": str(card.root), "lang": lang, "data": str(data),
         "backend": backend, "profile": profile, "threads": threads, "latency_runs": runs,
+        "det_post": ({k: getattr(preds.det.profile, k) for k in POST_KEYS}
+                     if preds.det is not None else {}),
         "counts": counts,
         "models": {t: preds.models[t].preset for t in TASKS if t in preds.models},
         "skipped": skipped, "versions": versions, "torch": torch.__version__,

@@ -9,6 +9,11 @@ comparison with another system is only fair with its settings. A profile fixes t
   unclip 1.6, a 2 x 2 dilation of the bitmap, corners rounded on the map, points ordered by
   x then y and truncated to integers inside [0, W-1] x [0, H-1], cls and rec batches of 6).
   With the weights RapidOCR ships, ``ppocr-bench ocr --profile rapidocr`` reproduces its texts.
+
+A det model's card may carry ``[model.post]`` (thresh, box_thresh, unclip_ratio chosen for
+those weights on validation data by ``ppocr-bench zoo tune-det``, as PaddleOCR users set
+``det_db_box_thresh`` per model): under ``paddleocr`` those replace the profile's values;
+``rapidocr`` keeps RapidOCR's own.
 """
 
 from __future__ import annotations

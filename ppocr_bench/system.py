@@ -10,7 +10,7 @@ so the same code runs the PyTorch models and their ONNX exports. Images are H x 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import cv2
@@ -99,10 +99,21 @@ class DetPredictor:
     def __call__(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """H x W x 3 uint8 BGR -> (boxes N x 4 x 2 float32 (x, y) TL, TR, BR, BL in source
         pixels, scores N float32), top-to-bottom then left-to-right."""
+        return self.boxes(*self.prob_map(image))
+
+    def prob_map(self, image: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
+        """The network's 1 x 1 x H' x W' probability map of an image and the image's (H, W)."""
         p = self.profile
         x, (src_h, src_w, _, _) = det_preprocess(_as_bgr(image), self.limit_side_len,
                                                  self.limit_type, p.det_mean, p.det_std)
-        prob = self.runner(x[None])
+        return self.runner(x[None]), (src_h, src_w)
+
+    def boxes(self, prob: np.ndarray, size: tuple[int, int], profile: Profile | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+        """Post-processing of :meth:`prob_map`'s result with this predictor's profile (or
+        ``profile``: post-processing settings can be compared on one network pass)."""
+        p = profile or self.profile
+        src_h, src_w = size
         boxes, scores = db_postprocess(prob, [(src_h, src_w)], thresh=p.thresh,
                                        box_thresh=p.box_thresh, unclip_ratio=p.unclip_ratio,
                                        dilation=p.dilation, integer=p.integer_boxes)[0]
@@ -301,6 +312,15 @@ def _onnx_runner(card: ZooCard, entry: ZooModel, threads: int) -> OnnxRunner:
     return runner
 
 
+def det_profile(profile: Profile, entry: ZooModel) -> Profile:
+    """The profile a det model runs under: the DB settings of its card's ``[model.post]``
+    (chosen for those weights by ``zoo tune-det``) replace the paddleocr profile's; another
+    profile (a peer system's settings, reproduced exactly) is kept as it is."""
+    if entry.post and profile.name == DEFAULT_PROFILE:
+        return replace(profile, **entry.post)
+    return profile
+
+
 def load_predictors(card: ZooCard, lang: str, *, backend: str = "torch", threads: int = 1,
                     profile: str | Profile = DEFAULT_PROFILE) -> Predictors:
     """Det, cls and the rec serving ``lang`` of a zoo entry on ``backend`` ("torch" | "onnx"),
@@ -323,7 +343,7 @@ def load_predictors(card: ZooCard, lang: str, *, backend: str = "torch", threads
         preds.models[task] = model
         size = model_input_size(entry, model)
         if task == "det":
-            preds.det = DetPredictor(runner, profile=profile)
+            preds.det = DetPredictor(runner, profile=det_profile(profile, entry))
         elif task == "cls":
             preds.cls = ClsPredictor(runner, input_size=size, batch_size=profile.cls_batch,
                                      flip_thresh=profile.cls_thresh)

@@ -20,6 +20,11 @@ A card lists the entry's models, one ``[[model]]`` table each::
     [model.metrics]                   # figures and the command that produced them
     command = "ppocr-bench eval zoo/mobile --lang en"
     acc = 0.91
+    [model.post]                      # det only: DB settings chosen for these weights
+    box_thresh = 0.4                  # (thresh, box_thresh, unclip_ratio; the paddleocr
+    unclip_ratio = 1.8                # profile's defaults for the rest), written by
+    [model.post_tuning]               # `ppocr-bench zoo tune-det --record` with its sweep
+    command = "..."
 
     [eval.en]                         # `ppocr-bench eval zoo/NAME --record`: per language
     det_hmean = 0.93                  # (det_hmean_document, cls_acc, rec_acc, e2e_hmean, ...)
@@ -44,6 +49,8 @@ from ppocr_bench.errors import PpocrError
 
 ZOO_DIR = REPO_ROOT / "zoo"
 TASKS = ("det", "cls", "rec")
+#: det ``[model.post]`` keys -> the open-closed range of values they take
+POST_KEYS = {"thresh": (0.0, 1.0), "box_thresh": (0.0, 1.0), "unclip_ratio": (0.0, 10.0)}
 
 
 def sha256_file(path: Path) -> str:
@@ -70,6 +77,10 @@ class ZooModel:
     recipe: str = ""
     data: str = ""
     metrics: dict = field(default_factory=dict)
+    #: det: DB post-processing settings for these weights (keys of :data:`POST_KEYS`)
+    post: dict = field(default_factory=dict)
+    #: how ``post`` was chosen (``zoo tune-det``: command, data, figures)
+    post_tuning: dict = field(default_factory=dict)
 
     def to_toml(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v not in (None, {}, [])}
@@ -121,12 +132,28 @@ def read_card(root: Path) -> ZooCard:
         if model.task not in TASKS:
             raise PpocrError(f"{path}: model {i + 1}: task must be det, cls or rec, "
                              f"not {model.task!r}")
+        _check_post(model, f"{path}: model {i + 1}")
         models.append(model)
     evals = data.get("eval", {})
     if not isinstance(evals, dict):
         raise PpocrError(f"{path}: [eval] must be a table of languages")
     return ZooCard(root, data.get("name", root.name), data.get("description", ""),
                    data.get("import_command"), models, evals)
+
+
+def _check_post(model: ZooModel, where: str) -> None:
+    """[model.post]: det only, known keys, numbers in range."""
+    if model.post and model.task != "det":
+        raise PpocrError(f"{where}: [model.post] is for det models, not {model.task}")
+    for key, value in model.post.items():
+        if key not in POST_KEYS:
+            raise PpocrError(f"{where}: unknown [model.post] key {key!r} (known: "
+                             f"{', '.join(POST_KEYS)})")
+        low, high = POST_KEYS[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                low < value <= high):
+            raise PpocrError(f"{where}: [model.post] {key} must be a number in ({low:g}, "
+                             f"{high:g}], got {value!r}")
 
 
 def write_card(card: ZooCard) -> Path:

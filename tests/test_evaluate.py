@@ -212,6 +212,7 @@ def _check_layout(result: dict) -> None:
                 "machine", "date", "command", "skipped"):
         assert key in meta, key
     assert meta["machine"]["cores"] >= 1 and meta["machine"]["cpu"]
+    assert meta["det_post"] == {"thresh": 0.3, "box_thresh": 0.6, "unclip_ratio": 1.5}
 
 
 def test_evaluate_zoo_with_oracle_predictors_scores_one(monkeypatch, eval_set, zoo_entry,
