@@ -314,7 +314,7 @@ def _meta(card, data, lang, preds, counts, skipped, backend, threads, runs, comm
         "zoo": card.name, "zoo_path": str(card.root), "lang": lang, "data": str(data),
         "backend": backend, "profile": profile, "threads": threads, "latency_runs": runs,
         "det_post": ({k: getattr(preds.det.profile, k) for k in POST_KEYS}
-                     if preds.det is not None else {}),
+                     if hasattr(preds.det, "profile") else {}),
         "counts": counts,
         "models": {t: preds.models[t].preset for t in TASKS if t in preds.models},
         "skipped": skipped, "versions": versions, "torch": torch.__version__,
