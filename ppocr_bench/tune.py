@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ppocr_bench.backends import TorchRunner
-from ppocr_bench.data.labels import LABEL_FILES, read_det_labels
+from ppocr_bench.data.labels import label_file, read_det_labels
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.evaluate import _advancer
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
@@ -45,11 +45,7 @@ def det_label_file(data: Path) -> Path:
     """A det label file, or a synth folder's ``det/label.txt``; eval sets are refused."""
     from ppocr_bench.evalsets import cache_dir
 
-    data = Path(data)
-    label = data / LABEL_FILES["det"] if data.is_dir() else data
-    if not label.is_file():
-        raise PpocrError(f"{data}: no det labels (a det label file or a synth folder with "
-                         f"{LABEL_FILES['det']})")
+    label = label_file(data, "det")
     if (cache_dir() / "evalsets").resolve() in label.resolve().parents:
         raise PpocrError(f"{label}: a default eval set: tune on validation data, not on the "
                          "set the figures are measured on")

@@ -29,6 +29,16 @@ from ppocr_bench.errors import PpocrError
 #: The label file of each task inside a dataset folder in the synth layout.
 LABEL_FILES = {"det": "det/label.txt", "cls": "cls/cls_gt.txt", "rec": "rec/rec_gt.txt"}
 
+
+def label_file(root: str | Path, task: str) -> Path:
+    """The label file of ``task`` under a dataset folder (or ``root`` itself if it is a file)."""
+    root = Path(root)
+    path = root if root.is_file() else root / LABEL_FILES[task]
+    if not path.is_file():
+        raise PpocrError(f"{root}: no {task} labels ({LABEL_FILES[task]} missing)")
+    return path
+
+
 #: Transcriptions that mark a don't-care region (PaddleOCR ignores both).
 DONT_CARE = ("###", "*")
 

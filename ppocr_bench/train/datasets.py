@@ -24,7 +24,6 @@ from torch.utils.data import Dataset, Sampler
 
 from ppocr_bench.data.db_targets import make_db_targets
 from ppocr_bench.data.labels import (
-    LABEL_FILES,
     is_dont_care,
     read_cls_labels,
     read_det_labels,
@@ -42,15 +41,6 @@ from ppocr_bench.train.randaugment import RandAugment, rand_augment
 
 log = logging.getLogger(__name__)
 NO_DET_AUGMENT = DetAugment(flip=False, rotate=False, scale=False, crop=False)
-
-
-def label_file(root: str | Path, task: str) -> Path:
-    """The label file of ``task`` under a dataset folder (or ``root`` itself if it is a file)."""
-    root = Path(root)
-    path = root if root.is_file() else root / LABEL_FILES[task]
-    if not path.is_file():
-        raise PpocrError(f"{root}: no {task} labels ({LABEL_FILES[task]} missing)")
-    return path
 
 
 def read_image(path: Path) -> np.ndarray:

@@ -10,7 +10,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from ppocr_bench.data.labels import read_rec_labels
+from ppocr_bench.data.labels import label_file, read_rec_labels
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.losses.db_loss import db_loss
 from ppocr_bench.models import (
@@ -27,7 +27,6 @@ from ppocr_bench.train.datasets import (
     DetDataset,
     RecDataset,
     charset_from_texts,
-    label_file,
 )
 from ppocr_bench.train.validate import validate_det, validate_lines
 from ppocr_bench.zoo import read_charset_file

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.data.labels import label_file
 from ppocr_bench.models import ctc_vocabulary
 from ppocr_bench.train.datasets import (
     ClsDataset,
@@ -10,7 +11,6 @@ from ppocr_bench.train.datasets import (
     ResumableBatchSampler,
     charset_from_texts,
     encode_text,
-    label_file,
 )
 from ppocr_bench.train.det_augment import DetAugment
 from ppocr_bench.train.line_augment import LineAugment

@@ -12,7 +12,8 @@ from torch import nn
 from ppocr_bench.data.labels import read_rec_labels
 from ppocr_bench.models import create_model
 from ppocr_bench.postprocess.ctc import ctc_greedy_decode
-from ppocr_bench.train.datasets import RecDataset, label_file
+from ppocr_bench.data.labels import label_file
+from ppocr_bench.train.datasets import RecDataset
 from ppocr_bench.train.tasks import loss as task_loss
 
 
