@@ -18,8 +18,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine, write_section  # noqa: E402
 
-from ppocr_bench.sampler import LineSampler  # noqa: E402
-from ppocr_bench.fonts import FontFace, fonts_for_lang  # noqa: E402
+from ppocr_bench.text.sampler import LineSampler  # noqa: E402
+from ppocr_bench.text.fonts import FontFace, fonts_for_lang  # noqa: E402
 from ppocr_bench.synth.pipeline import Kind, SynthSpec, run_synth  # noqa: E402
 from ppocr_bench.synth.render import render_line_image  # noqa: E402
 from ppocr_bench.synth.trdg_engine import render_trdg_line  # noqa: E402

@@ -60,7 +60,7 @@ def progress_bar() -> Progress:
 @app.command()
 def langs() -> None:
     """List the supported languages with charset size, usable fonts and coverage."""
-    from ppocr_bench.fonts import language_rows
+    from ppocr_bench.text.fonts import language_rows
 
     rows = language_rows()
     table = Table(title="Languages")
@@ -75,7 +75,7 @@ def langs() -> None:
 def fonts(font_dir: list[Path] = typer.Option(None, "--font-dir",
                                               help="Use only fonts from these folders.")) -> None:
     """Print the font x language coverage table (share of each charset in the font's cmap)."""
-    from ppocr_bench.fonts import coverage_rows
+    from ppocr_bench.text.fonts import coverage_rows
 
     rows = coverage_rows(font_dir or None)
     if not rows:
@@ -93,7 +93,7 @@ def corpus_build(lang: str = typer.Option(..., "--lang", help="Language code."),
                  out: Path = typer.Option(None, "--out", help="Folder (default corpora/LANG).")
                  ) -> None:
     """Rebuild a language's charset and word list from their sources (needs wordfreq)."""
-    from ppocr_bench.corpus import build_corpus
+    from ppocr_bench.text.corpus import build_corpus
 
     summary = build_corpus(lang, out)
     console.print(summary)
@@ -176,7 +176,7 @@ def ocr(
     """Run the whole system (det -> crop -> cls -> rec) on images."""
     import json
 
-    from ppocr_bench.langs import get_lang
+    from ppocr_bench.text.langs import get_lang
     from ppocr_bench.ocr import run_ocr
     from ppocr_bench.profiles import get_profile
     from ppocr_bench.system import load_predictors
@@ -244,7 +244,7 @@ def evaluate(
 
     from ppocr_bench import evalsets
     from ppocr_bench.evaluate import evaluate_entries, evaluate_peers, served_langs
-    from ppocr_bench.langs import get_lang
+    from ppocr_bench.text.langs import get_lang
     from ppocr_bench.peers import load_peer
     from ppocr_bench.profiles import get_profile
     from ppocr_bench.report import rich_table, write_report

@@ -2,7 +2,7 @@
 
 Seed rule (pinned by tests): **training data uses seeds below** :data:`TRAIN_SEED_LIMIT`
 (1,000,000); the default eval set of a language uses ``EVAL_SEED_BASE + i`` (1,000,003 + i) with
-``i`` the language's index in :data:`ppocr_bench.langs.LANGS` (zh 0, en 1, fr 2, de 3, ja 4,
+``i`` the language's index in :data:`ppocr_bench.text.langs.LANGS` (zh 0, en 1, fr 2, de 3, ja 4,
 ko 5). Synthesis draws every sample from ``(seed, index)``, so no eval image is ever a training
 image as long as training keeps to its seed range (:func:`check_training_seed`).
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ppocr_bench.data.labels import LABEL_FILES
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.langs import LANGS, get_lang
+from ppocr_bench.text.langs import LANGS, get_lang
 
 TRAIN_SEED_LIMIT = 1_000_000
 EVAL_SEED_BASE = 1_000_003

@@ -326,8 +326,8 @@ def _meta(card, data, lang, preds, counts, skipped, backend, threads, runs, comm
 
 def served_langs(cards: Sequence[ZooCard]) -> list[str]:
     """The languages the entries' recognizers serve (a rec without ``langs`` serves all), in
-    :data:`ppocr_bench.langs.LANGS` order; ``["en"]`` when there is none."""
-    from ppocr_bench.langs import LANGS
+    :data:`ppocr_bench.text.langs.LANGS` order; ``["en"]`` when there is none."""
+    from ppocr_bench.text.langs import LANGS
 
     served: set[str] = set()
     for card in cards:

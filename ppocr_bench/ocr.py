@@ -3,7 +3,7 @@
 :func:`draw_ocr` follows PaddleOCR's ``draw_ocr_box_txt``: on the left the image with each box
 filled half-transparent in its own colour, on the right a white panel of the same size with the
 box outlines and their recognised text written inside them (vertical boxes one character per
-row). Text is drawn with installed fonts (:func:`ppocr_bench.fonts.discover_fonts`), one face per
+row). Text is drawn with installed fonts (:func:`ppocr_bench.text.fonts.discover_fonts`), one face per
 run of characters it covers; a character no font has is skipped.
 """
 
@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.fonts import FontFace, discover_fonts
+from ppocr_bench.text.fonts import FontFace, discover_fonts
 from ppocr_bench.synth.render import load_font
 from ppocr_bench.system import OcrLine, OcrSystem, read_image
 

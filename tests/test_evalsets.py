@@ -9,7 +9,7 @@ import pytest
 
 from ppocr_bench import evalsets
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.langs import LANGS
+from ppocr_bench.text.langs import LANGS
 
 
 def test_eval_seeds_are_never_training_seeds():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.fonts import FontFace
+from ppocr_bench.text.fonts import FontFace
 from ppocr_bench.ocr import draw_ocr, drawing_paths, run_ocr, text_runs
 from ppocr_bench.system import OcrLine
 

@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.langs import get_lang
+from ppocr_bench.text.langs import get_lang
 from ppocr_bench.peers import PeerPage
 from ppocr_bench.system import OcrLine
 

@@ -33,7 +33,7 @@ import cv2
 import numpy as np
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.langs import get_lang
+from ppocr_bench.text.langs import get_lang
 from ppocr_bench.peers import PeerPage, quad
 from ppocr_bench.system import OcrLine
 

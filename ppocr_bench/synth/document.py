@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ppocr_bench.fonts import FontFace
+from ppocr_bench.text.fonts import FontFace
 from ppocr_bench.synth import augment as aug
 from ppocr_bench.synth.backgrounds import paper_background
 from ppocr_bench.synth.page import Page, TextInstance

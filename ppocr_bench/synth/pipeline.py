@@ -15,11 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from ppocr_bench import __version__
-from ppocr_bench.corpus import load_charset
-from ppocr_bench.sampler import LineSampler
+from ppocr_bench.text.corpus import load_charset
+from ppocr_bench.text.sampler import LineSampler
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.fonts import FontFace, fonts_for_lang
-from ppocr_bench.langs import get_lang
+from ppocr_bench.text.fonts import FontFace, fonts_for_lang
+from ppocr_bench.text.langs import get_lang
 from ppocr_bench.synth import writer
 from ppocr_bench.synth.document import make_document
 from ppocr_bench.synth.page import Page

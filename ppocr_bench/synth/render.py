@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ppocr_bench.fonts import FontFace
+from ppocr_bench.text.fonts import FontFace
 from ppocr_bench.synth.augment import contrasting_colour, line_background, normal_bytes, paint
 
 ROTATED = set("（）()[]［］「」『』【】〔〕《》〈〉｛｝{}<>＜＞ー－-—―‐～~〜…‥＝=_｜|")
@@ -26,7 +26,7 @@ SMALL_KANA = set("ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮ�
 
 
 class LineSampler(Protocol):
-    """What the generators need from a text sampler (``ppocr_bench.corpus.LineSampler``)."""
+    """What the generators need from a text sampler (``ppocr_bench.text.corpus.LineSampler``)."""
 
     def line(self, rng: np.random.Generator, min_chars: int, max_chars: int) -> str: ...
 

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 from shapely.geometry import Polygon
 
-from ppocr_bench.fonts import FontFace
+from ppocr_bench.text.fonts import FontFace
 from ppocr_bench.synth import augment as aug
 from ppocr_bench.synth.backgrounds import scene_background
 from ppocr_bench.synth.page import Page, TextInstance

@@ -26,7 +26,7 @@ import numpy as np
 from PIL import ImageFont
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.fonts import FontFace
+from ppocr_bench.text.fonts import FontFace
 
 
 def _truetype(font: str, size: int, *args, **kwargs) -> ImageFont.FreeTypeFont:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import torch
 
-from ppocr_bench.corpus import load_charset
+from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import OcrModel, create_model
 from ppocr_bench.zoo import read_charset_file

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from fontTools.ttLib import TTFont
 
-from ppocr_bench.corpus import load_charset
+from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.data.labels import read_cls_labels, read_det_labels, read_rec_labels
 from ppocr_bench.synth.pipeline import Kind, SynthSpec, run_synth
 

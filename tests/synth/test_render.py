@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from fontTools.ttLib import TTFont
 
-from ppocr_bench.fonts import FontFace
+from ppocr_bench.text.fonts import FontFace
 from ppocr_bench.synth.augment import curve_layer
 from ppocr_bench.synth.render import render_line_image, render_text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ppocr_bench.corpus import load_charset
+from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.train.charset import resolve_charset
 

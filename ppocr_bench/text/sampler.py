@@ -12,9 +12,9 @@ from functools import lru_cache
 
 import numpy as np
 
-from ppocr_bench.corpus import load_charset, load_words
+from ppocr_bench.text.corpus import load_charset, load_words
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.langs import (
+from ppocr_bench.text.langs import (
     CJK_EXTRA, NUMBER_FORMATS, PUNCTUATION, SEPARATORS, get_lang,
 )
 

@@ -272,8 +272,8 @@ def is_usable(face: FontFace, lang: str, min_coverage: float | None = None) -> b
 
     ja also needs every kana of the charset, ko 98% of its Hangul syllables.
     """
-    from ppocr_bench.corpus import load_charset
-    from ppocr_bench.langs import get_lang
+    from ppocr_bench.text.corpus import load_charset
+    from ppocr_bench.text.langs import get_lang
 
     script = get_lang(lang).script
     if not _allowed_by_name(face, lang, script):
@@ -292,8 +292,8 @@ def is_usable(face: FontFace, lang: str, min_coverage: float | None = None) -> b
 def fonts_for_lang(lang: str, font_dirs: list[Path] | None = None,
                    min_coverage: float | None = None) -> list[FontFace]:
     """The faces usable for ``lang`` (see ``is_usable``); PpocrError when there is none."""
-    from ppocr_bench.corpus import load_charset
-    from ppocr_bench.langs import get_lang
+    from ppocr_bench.text.corpus import load_charset
+    from ppocr_bench.text.langs import get_lang
 
     faces = discover_fonts(font_dirs)
     usable = [f for f in faces if is_usable(f, lang, min_coverage)]
@@ -324,8 +324,8 @@ def coverage_rows(font_dirs: list[Path] | None = None,
     Keys, in column order: family, style, source, license, then each language code with the
     face's coverage of that charset (0..1), then usable (the codes ``is_usable`` accepts).
     """
-    from ppocr_bench.corpus import load_charset
-    from ppocr_bench.langs import LANGS
+    from ppocr_bench.text.corpus import load_charset
+    from ppocr_bench.text.langs import LANGS
 
     codes = list(LANGS) if langs is None else langs
     charsets = {code: load_charset(code) for code in codes}
@@ -346,8 +346,8 @@ def language_rows(font_dirs: list[Path] | None = None) -> list[dict[str, str | i
     (coverage of the charset over the usable faces, 0 when none), uncovered (charset characters
     no usable face draws; renderers resample lines holding them).
     """
-    from ppocr_bench.corpus import load_charset
-    from ppocr_bench.langs import LANGS
+    from ppocr_bench.text.corpus import load_charset
+    from ppocr_bench.text.langs import LANGS
 
     faces = discover_fonts(font_dirs)
     rows: list[dict[str, str | int | float]] = []

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from ppocr_bench import fonts
-from ppocr_bench.corpus import load_charset
+from ppocr_bench.text import fonts
+from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.fonts import (
+from ppocr_bench.text.fonts import (
     FontFace, coverage, coverage_rows, discover_fonts, fonts_for_lang, is_usable, pypi_font_dirs,
     uncovered_chars,
 )

@@ -3,9 +3,9 @@ import re
 import numpy as np
 import pytest
 
-from ppocr_bench import corpus, langs, sampler
-from ppocr_bench.corpus import build_charset, load_charset, load_words
-from ppocr_bench.sampler import LineSampler, get_sampler
+from ppocr_bench.text import corpus, langs, sampler
+from ppocr_bench.text.corpus import build_charset, load_charset, load_words
+from ppocr_bench.text.sampler import LineSampler, get_sampler
 from ppocr_bench.errors import PpocrError
 
 CODES = ["zh", "en", "fr", "de", "ja", "ko"]

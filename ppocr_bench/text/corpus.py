@@ -8,7 +8,7 @@ Each language has two committed files under ``corpora/<code>/``:
   words), filtered to the charset, most frequent first.
 
 ``build_corpus`` rebuilds both (needs the optional ``wordfreq`` extra);
-``ppocr_bench.sampler.LineSampler`` turns them into text lines, scene phrases and headings.
+``ppocr_bench.text.sampler.LineSampler`` turns them into text lines, scene phrases and headings.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from types import ModuleType
 import numpy as np
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.langs import (
+from ppocr_bench.text.langs import (
     CJK_EXTRA, LATIN_EXTRA, get_lang,
 )
 
@@ -126,7 +126,7 @@ def build_corpus(lang: str, out_dir: Path | None = None) -> dict:
     words_path.write_text("".join(f"{w}\t{c}\n" for w, c in words), encoding="utf-8")
     _charset.cache_clear()
     load_words.cache_clear()
-    from ppocr_bench.sampler import get_sampler  # built on the files just rewritten
+    from ppocr_bench.text.sampler import get_sampler  # built on the files just rewritten
 
     get_sampler.cache_clear()
     return {"lang": lang, "charset_path": str(charset_path), "charset_size": len(charset),

@@ -1,8 +1,8 @@
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.fonts import language_rows, pypi_font_dirs
-from ppocr_bench.langs import LANGS, get_lang
+from ppocr_bench.text.fonts import language_rows, pypi_font_dirs
+from ppocr_bench.text.langs import LANGS, get_lang
 
 CODES = ["zh", "en", "fr", "de", "ja", "ko"]
 

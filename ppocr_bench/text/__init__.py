@@ -1,0 +1,1 @@
+"""Text: languages, charsets, corpora, line sampling, fonts and their coverage."""
