@@ -113,7 +113,7 @@ def machine_info() -> dict[str, object]:
 
 def runner_latency(runner: Callable[[np.ndarray], object], input_size: tuple[int, ...], *,
                    runs: int = 20) -> Latency:
-    """Latency of a numpy-in callable (e.g. a :class:`ppocr_bench.backends.OnnxRunner`, which
+    """Latency of a numpy-in callable (e.g. a :class:`ppocr_bench.inference.backends.OnnxRunner`, which
     carries its own thread setting) on one random float32 input of ``input_size`` at batch 1."""
     x = np.random.default_rng(0).standard_normal((1, *input_size)).astype(np.float32)
     return time_calls(lambda: runner(x), runs=runs)

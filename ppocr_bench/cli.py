@@ -177,9 +177,9 @@ def ocr(
     import json
 
     from ppocr_bench.text.langs import get_lang
-    from ppocr_bench.ocr import run_ocr
-    from ppocr_bench.profiles import get_profile
-    from ppocr_bench.system import load_predictors
+    from ppocr_bench.inference.ocr import run_ocr
+    from ppocr_bench.inference.profiles import get_profile
+    from ppocr_bench.inference.system import load_predictors
     from ppocr_bench.zoo import read_card
 
     get_lang(lang)
@@ -207,7 +207,7 @@ def export(zoo: Path = typer.Argument(..., help="Zoo entry folder (zoo/NAME)."),
            onnx: bool = typer.Option(False, "--onnx", help="Export every model to ONNX.")
            ) -> None:
     """Export a zoo entry's models (ONNX files next to their weights)."""
-    from ppocr_bench.export import export_zoo
+    from ppocr_bench.inference.export import export_zoo
     from ppocr_bench.zoo import read_card
 
     if not onnx:
@@ -246,7 +246,7 @@ def evaluate(
     from ppocr_bench.evaluate import evaluate_entries, evaluate_peers, served_langs
     from ppocr_bench.text.langs import get_lang
     from ppocr_bench.peers import load_peer
-    from ppocr_bench.profiles import get_profile
+    from ppocr_bench.inference.profiles import get_profile
     from ppocr_bench.report import rich_table, write_report
     from ppocr_bench.zoo import cards_at
 

@@ -25,13 +25,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ppocr_bench.backends import TorchRunner
+from ppocr_bench.inference.backends import TorchRunner
 from ppocr_bench.data.labels import label_file, read_det_labels
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.evaluate import _advancer
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
-from ppocr_bench.profiles import DEFAULT_PROFILE, get_profile
-from ppocr_bench.system import DetPredictor, load_zoo_model, read_image
+from ppocr_bench.inference.profiles import DEFAULT_PROFILE, get_profile
+from ppocr_bench.inference.system import DetPredictor, load_zoo_model, read_image
 from ppocr_bench.zoo import ZooCard, sha256_file, write_card
 
 GRID: dict[str, tuple[float, ...]] = {

@@ -193,10 +193,10 @@ def _install_fake_system(monkeypatch, oracle: _Oracle) -> None:
             det=oracle.det, cls=oracle.cls, rec=oracle.rec, system=oracle.system, files=files,
             models={t: load_model(p) for t, p in files.items()})
 
-    module = types.ModuleType("ppocr_bench.system")
+    module = types.ModuleType("ppocr_bench.inference.system")
     module.load_predictors = load_predictors
     module.read_image = oracle.read_image
-    monkeypatch.setitem(sys.modules, "ppocr_bench.system", module)
+    monkeypatch.setitem(sys.modules, "ppocr_bench.inference.system", module)
 
 
 def _check_layout(result: dict) -> None:
@@ -251,7 +251,7 @@ def test_evaluate_zoo_rejects_a_folder_without_labels(zoo_entry, tmp_path):
 
 
 def test_evaluate_zoo_end_to_end_random_weights(eval_set, zoo_entry, tmp_path):
-    pytest.importorskip("ppocr_bench.system", reason="ppocr_bench.system not written yet")
+    pytest.importorskip("ppocr_bench.inference.system", reason="ppocr_bench.inference.system not written yet")
     result = evaluate_zoo(zoo_entry, eval_set, "en", latency_runs=3)
     _check_layout(result)
     assert result["meta"]["det_post"] == {"thresh": 0.3, "box_thresh": 0.6, "unclip_ratio": 1.5}
@@ -266,7 +266,7 @@ def test_evaluate_zoo_end_to_end_random_weights(eval_set, zoo_entry, tmp_path):
 def test_system_reuses_the_det_stage_boxes(monkeypatch, zoo_entry, tmp_path):
     """Real OcrSystem with fake det/rec: each image is detected once, e2e ignores spaces."""
     import cv2
-    from ppocr_bench import system as real_system
+    from ppocr_bench.inference import system as real_system
     from ppocr_bench.models import load_model
 
     (tmp_path / "det").mkdir()
@@ -301,8 +301,8 @@ def test_system_reuses_the_det_stage_boxes(monkeypatch, zoo_entry, tmp_path):
 
 
 def test_evaluate_zoo_onnx_backend_on_crops(eval_set, zoo_entry, tmp_path):
-    pytest.importorskip("ppocr_bench.export")
-    from ppocr_bench.export import export_zoo
+    pytest.importorskip("ppocr_bench.inference.export")
+    from ppocr_bench.inference.export import export_zoo
 
     onnx_files = {p.stem: p for p in export_zoo(zoo_entry)}
     data = tmp_path / "data"

@@ -23,7 +23,7 @@ from typing import Protocol
 import numpy as np
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.system import OcrLine
+from ppocr_bench.inference.system import OcrLine
 
 SYSTEMS = ("tesseract", "rapidocr")
 

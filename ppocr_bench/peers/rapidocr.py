@@ -34,7 +34,7 @@ import numpy as np
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.langs import get_lang
 from ppocr_bench.peers import PeerPage
-from ppocr_bench.system import OcrLine
+from ppocr_bench.inference.system import OcrLine
 
 VERSION = "1.4.4"
 INSTALL = f"pip install --no-deps rapidocr-onnxruntime=={VERSION} six pyyaml"

@@ -35,7 +35,7 @@ import numpy as np
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.langs import get_lang
 from ppocr_bench.peers import PeerPage, quad
-from ppocr_bench.system import OcrLine
+from ppocr_bench.inference.system import OcrLine
 
 #: our language code -> Tesseract's traineddata name
 TESS_LANGS = {"zh": "chi_sim", "en": "eng", "fr": "fra", "de": "deu", "ja": "jpn", "ko": "kor"}

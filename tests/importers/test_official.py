@@ -12,7 +12,7 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.importers import official, wheels
 from ppocr_bench.importers.official import OFFICIAL, RAPIDOCR, build_model, import_entry
 from ppocr_bench.models import load_weights
-from ppocr_bench.system import load_zoo_model
+from ppocr_bench.inference.system import load_zoo_model
 from ppocr_bench.zoo import read_card, sha256_file
 
 EN_REC = OFFICIAL["ppocrv3-en"].models[2]

@@ -54,8 +54,8 @@ def test_svtr_neck_keeps_the_sequence_length_and_mixes_all_steps() -> None:
 
 
 def test_rec_exports_to_onnx_with_a_dynamic_width(tmp_path) -> None:
-    from ppocr_bench.backends import OnnxRunner
-    from ppocr_bench.export import export_onnx
+    from ppocr_bench.inference.backends import OnnxRunner
+    from ppocr_bench.inference.export import export_onnx
 
     torch.manual_seed(0)
     model = create_model("rec_lcnetv3_svtr", charset=list("abc")).eval()

@@ -1,6 +1,6 @@
 """The PP-OCR system: detect -> crop -> classify direction -> recognize (PaddleOCR ``TextSystem``).
 
-Each predictor wraps a :class:`~ppocr_bench.backends.Runner` with its pre- and post-processing,
+Each predictor wraps a :class:`~ppocr_bench.inference.backends.Runner` with its pre- and post-processing,
 so the same code runs the PyTorch models and their ONNX exports. Images are H x W x 3 uint8 in
 **BGR** order, as :func:`read_image` (and ``cv2.imread``) gives them.
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ppocr_bench.backends import BACKENDS, OnnxRunner, Runner, TorchRunner
+from ppocr_bench.inference.backends import BACKENDS, OnnxRunner, Runner, TorchRunner
 from ppocr_bench.data.transforms import (
     CLS_SHAPE,
     REC_SHAPE_V2,
@@ -30,7 +30,7 @@ from ppocr_bench.models import OcrModel, create_model, load_weights
 from ppocr_bench.postprocess.cls import cls_decode, should_flip
 from ppocr_bench.postprocess.ctc import ctc_greedy_decode
 from ppocr_bench.postprocess.db import db_postprocess
-from ppocr_bench.profiles import DEFAULT_PROFILE, Profile, get_profile
+from ppocr_bench.inference.profiles import DEFAULT_PROFILE, Profile, get_profile
 from ppocr_bench.zoo import ZooCard, ZooModel, read_charset_file, verified_file
 
 EXPORT_COMMAND = "ppocr-bench export {root} --onnx"
@@ -286,7 +286,7 @@ def load_zoo_model(card: ZooCard, entry: ZooModel) -> OcrModel:
 
 
 def onnx_file(card: ZooCard, entry: ZooModel) -> Path:
-    """Where :func:`ppocr_bench.export.export_zoo` writes an entry's ONNX: next to the weights,
+    """Where :func:`ppocr_bench.inference.export.export_zoo` writes an entry's ONNX: next to the weights,
     ``<weights stem>.onnx``."""
     return card.resolve(entry.weights).with_suffix(".onnx")
 
@@ -324,7 +324,7 @@ def det_profile(profile: Profile, entry: ZooModel) -> Profile:
 def load_predictors(card: ZooCard, lang: str, *, backend: str = "torch", threads: int = 1,
                     profile: str | Profile = DEFAULT_PROFILE) -> Predictors:
     """Det, cls and the rec serving ``lang`` of a zoo entry on ``backend`` ("torch" | "onnx"),
-    with the pre/post-processing of ``profile`` (:mod:`ppocr_bench.profiles`)."""
+    with the pre/post-processing of ``profile`` (:mod:`ppocr_bench.inference.profiles`)."""
     profile = get_profile(profile)
     if backend not in BACKENDS:
         raise PpocrError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.system import (
+from ppocr_bench.inference.system import (
     ClsPredictor,
     DetPredictor,
     OcrLine,

@@ -5,8 +5,8 @@ import pytest
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.fonts import FontFace
-from ppocr_bench.ocr import draw_ocr, drawing_paths, run_ocr, text_runs
-from ppocr_bench.system import OcrLine
+from ppocr_bench.inference.ocr import draw_ocr, drawing_paths, run_ocr, text_runs
+from ppocr_bench.inference.system import OcrLine
 
 
 def _face(name, chars):

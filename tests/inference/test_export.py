@@ -5,11 +5,11 @@ import onnx
 import pytest
 import torch
 
-from ppocr_bench.backends import OnnxRunner, TorchRunner
+from ppocr_bench.inference.backends import OnnxRunner, TorchRunner
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.export import export_onnx, export_zoo
+from ppocr_bench.inference.export import export_onnx, export_zoo
 from ppocr_bench.models import create_model, save_weights
-from ppocr_bench.system import load_predictors, onnx_file
+from ppocr_bench.inference.system import load_predictors, onnx_file
 from ppocr_bench.zoo import ZooCard, ZooModel, read_card, sha256_file, write_card
 
 CHARSET = list("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX")

@@ -2,8 +2,8 @@
 
 A :class:`Runner` takes an N x C x H x W float32 batch and returns the network's eval output
 (det: N x 1 x H x W probability map; cls: N x 2 softmax; rec: N x T x C softmax). The
-predictors in :mod:`ppocr_bench.system` only see runners, so the PyTorch model and its ONNX
-export (:mod:`ppocr_bench.export`) are interchangeable.
+predictors in :mod:`ppocr_bench.inference.system` only see runners, so the PyTorch model and its ONNX
+export (:mod:`ppocr_bench.inference.export`) are interchangeable.
 """
 
 from __future__ import annotations

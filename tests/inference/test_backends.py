@@ -4,7 +4,7 @@ import pytest
 import torch
 from onnx import TensorProto, helper
 
-from ppocr_bench.backends import OnnxRunner, TorchRunner
+from ppocr_bench.inference.backends import OnnxRunner, TorchRunner
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import create_model
 
