@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import machine, write_section  # noqa: E402
 
 from ppocr_bench.data.labels import read_rec_labels  # noqa: E402
-from ppocr_bench.evalsets import default_eval_set  # noqa: E402
-from ppocr_bench.evaluate import evaluate_peer, evaluate_zoo  # noqa: E402
+from ppocr_bench.eval.sets import default_eval_set  # noqa: E402
+from ppocr_bench.eval.evaluate import evaluate_peer, evaluate_zoo  # noqa: E402
 from ppocr_bench.text.langs import LANGS  # noqa: E402
-from ppocr_bench.peers import load_peer  # noqa: E402
+from ppocr_bench.eval.peers import load_peer  # noqa: E402
 from ppocr_bench.zoo import ZOO_DIR, read_card, read_charset_file  # noqa: E402
 
 ENTRY = {"en": "ppocrv3-en", "fr": "ppocrv3-en", "de": "ppocrv3-en", "zh": "ppocrv4-ch",

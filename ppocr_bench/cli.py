@@ -242,12 +242,12 @@ def evaluate(
     report.json, report.md and PNG plots."""
     import sys
 
-    from ppocr_bench import evalsets
-    from ppocr_bench.evaluate import evaluate_entries, evaluate_peers, served_langs
+    from ppocr_bench.eval import sets as evalsets
+    from ppocr_bench.eval.evaluate import evaluate_entries, evaluate_peers, served_langs
     from ppocr_bench.text.langs import get_lang
-    from ppocr_bench.peers import load_peer
+    from ppocr_bench.eval.peers import load_peer
     from ppocr_bench.inference.profiles import get_profile
-    from ppocr_bench.report import rich_table, write_report
+    from ppocr_bench.eval.report import rich_table, write_report
     from ppocr_bench.zoo import cards_at
 
     get_profile(profile)
@@ -312,7 +312,7 @@ def metrics(task: str = typer.Argument(..., help="det, rec or cls."),
     """Score any system's predictions against ground truth, matched by image path."""
     import json
 
-    from ppocr_bench.evaluate import score_files
+    from ppocr_bench.eval.evaluate import score_files
 
     scores = score_files(task, gt, pred)
     if as_json:
@@ -483,8 +483,8 @@ def zoo_tune_det(zoo_dir: Path = typer.Argument(..., help="Zoo entry folder (zoo
     hmean on validation data; the paddleocr profile then uses it for this model."""
     import sys
 
-    from ppocr_bench.tune import record as record_post
-    from ppocr_bench.tune import sweep, write_sweep
+    from ppocr_bench.eval.tune import record as record_post
+    from ppocr_bench.eval.tune import sweep, write_sweep
     from ppocr_bench.zoo import read_card
 
     card = read_card(zoo_dir)

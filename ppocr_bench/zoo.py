@@ -178,7 +178,7 @@ EVAL_FIGURES = (
 
 
 def eval_figures(result: dict) -> dict:
-    """The accuracies of one :func:`ppocr_bench.evaluate.evaluate_zoo` result as a card's
+    """The accuracies of one :func:`ppocr_bench.eval.evaluate.evaluate_zoo` result as a card's
     ``[eval.LANG]`` table (rounded to 4 places), with the data, command, machine and date."""
     figures = {key: round(float(result[task][name]), 4) for key, task, name in EVAL_FIGURES
                if name in result.get(task, {})}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from ppocr_bench.evalsets import default_eval_set
-from ppocr_bench.evaluate import evaluate_zoo
+from ppocr_bench.eval.sets import default_eval_set
+from ppocr_bench.eval.evaluate import evaluate_zoo
 from ppocr_bench.text.langs import LANGS
 from ppocr_bench.zoo import EVAL_FIGURES, ZOO_DIR, eval_figures, eval_set_sha256, read_card
 

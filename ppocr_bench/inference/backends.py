@@ -14,7 +14,7 @@ from typing import Protocol
 import numpy as np
 import torch
 
-from ppocr_bench.bench import torch_threads
+from ppocr_bench.eval.bench import torch_threads
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import OcrModel
 

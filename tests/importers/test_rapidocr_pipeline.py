@@ -31,7 +31,7 @@ def official_zoo(tmp_path_factory):
 @pytest.mark.parametrize(("entry", "lang"), [("ppocrv3-en", "en"), ("ppocrv4-ch", "zh")])
 def test_ocr_with_the_rapidocr_profile_reads_what_rapidocr_reads(official_zoo, tiny_set,
                                                                    entry, lang):
-    from ppocr_bench.peers.rapidocr import RapidOcrSystem
+    from ppocr_bench.eval.peers.rapidocr import RapidOcrSystem
 
     images = sorted((tiny_set / "det" / "images").iterdir())
     assert images

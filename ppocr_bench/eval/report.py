@@ -1,6 +1,6 @@
 """Reports of ``ppocr-bench eval``: report.json, report.md, paper-style plots, a rich table.
 
-``report.json`` holds the result of :func:`ppocr_bench.evaluate.evaluate_zoo` as it is for one
+``report.json`` holds the result of :func:`ppocr_bench.eval.evaluate.evaluate_zoo` as it is for one
 zoo entry, and ``{"entries": [result, ...]}`` for several (one per entry, in the order given).
 :func:`read_report` reads either back as a list.
 

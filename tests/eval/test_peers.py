@@ -1,4 +1,4 @@
-"""Other OCR systems as eval entries (ppocr_bench.peers): Tesseract and RapidOCR.
+"""Other OCR systems as eval entries (ppocr_bench.eval.peers): Tesseract and RapidOCR.
 
 Each test skips, naming what to install, where the peer is not installed here."""
 
@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.evaluate import evaluate_peer
-from ppocr_bench.peers import parse_system
-from ppocr_bench.peers.tesseract import TesseractSystem, find_tessdata, tsv_lines
+from ppocr_bench.eval.evaluate import evaluate_peer
+from ppocr_bench.eval.peers import parse_system
+from ppocr_bench.eval.peers.tesseract import TesseractSystem, find_tessdata, tsv_lines
 from ppocr_bench.synth.pipeline import SynthSpec, run_synth
 
 MODEL_KEYS = {"params", "size_mb", "latency_ms_p50", "latency_ms_p90"}
@@ -31,7 +31,7 @@ def tesseract(lang: str = "en") -> TesseractSystem:
 def rapidocr():
     pytest.importorskip("rapidocr_onnxruntime",
                         reason="pip install --no-deps rapidocr-onnxruntime==1.4.4 six pyyaml")
-    from ppocr_bench.peers.rapidocr import RapidOcrSystem
+    from ppocr_bench.eval.peers.rapidocr import RapidOcrSystem
 
     return RapidOcrSystem("en")
 
@@ -75,7 +75,7 @@ def test_parse_system_names_the_choices():
 
 def test_tesseract_missing_language_pack_names_apt_package(monkeypatch, tmp_path):
     monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))
-    monkeypatch.setattr("ppocr_bench.peers.tesseract.TESSDATA_DIRS", ())
+    monkeypatch.setattr("ppocr_bench.eval.peers.tesseract.TESSDATA_DIRS", ())
     with pytest.raises(PpocrError, match="apt-get install tesseract-ocr-chi-sim"):
         TesseractSystem("zh")
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.langs import get_lang
-from ppocr_bench.peers import PeerPage, quad
+from ppocr_bench.eval.peers import PeerPage, quad
 from ppocr_bench.inference.system import OcrLine
 
 #: our language code -> Tesseract's traineddata name
@@ -158,7 +158,7 @@ def _engine(tessdata: Path, tess_lang: str, prefer: str | None, threads: int):
 
 
 class TesseractSystem:
-    """Tesseract for one of our languages as a :class:`~ppocr_bench.peers.Peer`.
+    """Tesseract for one of our languages as a :class:`~ppocr_bench.eval.peers.Peer`.
 
     ``engine``: None (tesserocr if it imports, else the binary), "tesserocr" or "cli".
     ``threads``: Tesseract's OpenMP thread limit (``OMP_THREAD_LIMIT`` for the engine alone).

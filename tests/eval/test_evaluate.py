@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.evaluate import (MODEL_KEYS, data_parts, evaluate_zoo, image_kinds,
+from ppocr_bench.eval.evaluate import (MODEL_KEYS, data_parts, evaluate_zoo, image_kinds,
                                   score_files, served_langs)
-from ppocr_bench.report import write_report
+from ppocr_bench.eval.report import write_report
 from ppocr_bench.zoo import ZooCard
 
 EXPECTED_KEYS = {

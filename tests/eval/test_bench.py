@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from torch import nn
 
-from ppocr_bench import bench
+from ppocr_bench.eval import bench
 
 
 class FakeClock:

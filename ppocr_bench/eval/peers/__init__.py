@@ -1,7 +1,7 @@
 """Other OCR systems evaluated beside the zoo entries (``ppocr-bench eval --system NAME``).
 
 A peer is an OCR system we do not build: it runs its own pipeline and models, and
-:func:`ppocr_bench.evaluate.evaluate_peer` scores it with the same metric code as a zoo entry,
+:func:`ppocr_bench.eval.evaluate.evaluate_peer` scores it with the same metric code as a zoo entry,
 into a result with the same keys (a task the peer has no model for is left out). Peers:
 
 - ``tesseract``: Tesseract 5 (:mod:`.tesseract`): line boxes of its page layout, LSTM lines;
@@ -40,7 +40,7 @@ class PeerPage:
 
 
 class Peer(Protocol):
-    """What :func:`ppocr_bench.evaluate.evaluate_peer` needs from another OCR system."""
+    """What :func:`ppocr_bench.eval.evaluate.evaluate_peer` needs from another OCR system."""
 
     name: str  #: row name in reports, e.g. "tesseract"
     lang: str
@@ -86,10 +86,10 @@ def load_peer(spec: str, lang: str, *, threads: int = 1) -> Peer:
     is not installed (the message names the package to install)."""
     name, weights = parse_system(spec)
     if name == "tesseract":
-        from ppocr_bench.peers.tesseract import TesseractSystem
+        from ppocr_bench.eval.peers.tesseract import TesseractSystem
 
         return TesseractSystem(lang, threads=threads)
-    from ppocr_bench.peers.rapidocr import RapidOcrSystem
+    from ppocr_bench.eval.peers.rapidocr import RapidOcrSystem
 
     return RapidOcrSystem(lang, zoo_entry=weights, threads=threads)
 

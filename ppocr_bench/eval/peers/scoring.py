@@ -1,5 +1,5 @@
-"""Scoring a peer system (:mod:`ppocr_bench.peers`) with the metric code of
-:mod:`ppocr_bench.evaluate`, into a result with the keys of ``evaluate_zoo``.
+"""Scoring a peer system (:mod:`ppocr_bench.eval.peers`) with the metric code of
+:mod:`ppocr_bench.eval.evaluate`, into a result with the keys of ``evaluate_zoo``.
 
 Inherent differences from a zoo entry: det and system come from one call of the peer's whole
 pipeline per image (det = every box its detector kept, system = the lines it returns), so
@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 
 from ppocr_bench import __version__
-from ppocr_bench.bench import machine_info, size_mb, time_calls
+from ppocr_bench.eval.bench import machine_info, size_mb, time_calls
 from ppocr_bench.data.labels import read_cls_labels, read_det_labels, read_rec_labels
-from ppocr_bench.evaluate import (
+from ppocr_bench.eval.evaluate import (
     LABEL_FILES, SCORE_KEYS, DetScores, _advancer, _batches, _e2e_text, eval_parts,
 )
 from ppocr_bench.metrics.cls import ClsAccumulator
@@ -105,7 +105,7 @@ def _peer_crops(peer: Any, task: str, label_file: Path, run: dict) -> None:
 
 def evaluate_peer(peer: Any, data: Path | None, lang: str, *, latency_runs: int = 20,
                   progress: Any = None, command: str | None = None) -> dict:
-    """Evaluate ``peer`` (e.g. from :func:`ppocr_bench.peers.load_peer`) on the eval set folder
+    """Evaluate ``peer`` (e.g. from :func:`ppocr_bench.eval.peers.load_peer`) on the eval set folder
     ``data`` (None: the language's default set) like ``evaluate_zoo``: same metric code and
     result keys; a task the peer has no model for is left out (meta["skipped"] says so) and
     meta["peer"] holds the peer's engine, version and settings."""

@@ -33,7 +33,7 @@ import numpy as np
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.langs import get_lang
-from ppocr_bench.peers import PeerPage
+from ppocr_bench.eval.peers import PeerPage
 from ppocr_bench.inference.system import OcrLine
 
 VERSION = "1.4.4"
@@ -83,7 +83,7 @@ def onnx_params(path: Path) -> int:
 
 
 class RapidOcrSystem:
-    """RapidOCR's pipeline for ``lang`` as a :class:`~ppocr_bench.peers.Peer` (``threads``
+    """RapidOCR's pipeline for ``lang`` as a :class:`~ppocr_bench.eval.peers.Peer` (``threads``
     onnxruntime intra-op threads, one inter-op thread, per model)."""
 
     tasks = ("det", "cls", "rec")

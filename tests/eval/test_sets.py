@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ppocr_bench import evalsets
+from ppocr_bench.eval import sets as evalsets
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.langs import LANGS
 

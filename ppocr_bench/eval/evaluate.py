@@ -28,7 +28,7 @@ images; its ms_per_image is the mean wall time per image measured while evaluati
 call's time plus the system's crop -> cls -> rec time (each image is detected once and the
 system reuses those boxes). It includes first-call costs of new input shapes, as in real use.
 
-Other OCR systems (``ppocr-bench eval --system tesseract|rapidocr``, :mod:`ppocr_bench.peers`)
+Other OCR systems (``ppocr-bench eval --system tesseract|rapidocr``, :mod:`ppocr_bench.eval.peers`)
 go through :func:`evaluate_peer`: the same metric code, the same result keys (a task the peer
 has no model for is left out), meta["peer"] describing its engine and settings.
 
@@ -50,7 +50,7 @@ import numpy as np
 import torch
 
 from ppocr_bench import __version__
-from ppocr_bench.bench import (count_params, machine_info, model_latency, onnx_latency,
+from ppocr_bench.eval.bench import (count_params, machine_info, model_latency, onnx_latency,
                                runner_latency, size_mb, torch_threads)
 from ppocr_bench.data.labels import (DONT_CARE, LABEL_FILES, read_cls_labels, read_det_labels,
                                      read_rec_labels)
@@ -110,7 +110,7 @@ def eval_parts(data: Path | None, lang: str) -> tuple[Path, dict[str, Path]]:
     """The eval set folder (None: ``lang``'s default set, synthesized on first use) and its
     label files per task; a PpocrError when it holds none."""
     if data is None:
-        from ppocr_bench.evalsets import default_eval_set
+        from ppocr_bench.eval.sets import default_eval_set
 
         data = default_eval_set(lang)
     data = Path(data)
@@ -341,7 +341,7 @@ def evaluate_entries(cards: Sequence[ZooCard], data: Path | None, lang: str,
                      **kwargs: Any) -> list[dict]:
     """:func:`evaluate_zoo` for several zoo entries on the same data: one result each."""
     if data is None:
-        from ppocr_bench.evalsets import default_eval_set
+        from ppocr_bench.eval.sets import default_eval_set
 
         data = default_eval_set(lang)
     return [evaluate_zoo(card, data, lang, **kwargs) for card in cards]
@@ -349,9 +349,9 @@ def evaluate_entries(cards: Sequence[ZooCard], data: Path | None, lang: str,
 
 # ------------------------------------------------------------------ peer systems
 def evaluate_peer(peer: Any, data: Path | None, lang: str, **kwargs: Any) -> dict:
-    """Evaluate another OCR system (a :class:`ppocr_bench.peers.Peer`) like
-    :func:`evaluate_zoo`: same metric code and keys; see :mod:`ppocr_bench.peers.scoring`."""
-    from ppocr_bench.peers.scoring import evaluate_peer as run
+    """Evaluate another OCR system (a :class:`ppocr_bench.eval.peers.Peer`) like
+    :func:`evaluate_zoo`: same metric code and keys; see :mod:`ppocr_bench.eval.peers.scoring`."""
+    from ppocr_bench.eval.peers.scoring import evaluate_peer as run
 
     return run(peer, data, lang, **kwargs)
 
@@ -361,7 +361,7 @@ def evaluate_peers(systems: Sequence[Any], data: Path | None, lang: str, *, thre
     """:func:`evaluate_peer` for each of ``systems`` (loaded peers, or ``--system`` specs:
     ``tesseract``, ``rapidocr``, ``rapidocr:ZOO_ENTRY``) on the same data: one result each.
     Every peer is loaded before any runs, so a missing one fails first."""
-    from ppocr_bench.peers import load_peer
+    from ppocr_bench.eval.peers import load_peer
 
     peers = [load_peer(s, lang, threads=threads) if isinstance(s, str) else s for s in systems]
     return [evaluate_peer(peer, data, lang, **kwargs) for peer in peers]

@@ -28,7 +28,7 @@ from typing import Any
 from ppocr_bench.inference.backends import TorchRunner
 from ppocr_bench.data.labels import label_file, read_det_labels
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.evaluate import _advancer
+from ppocr_bench.eval.evaluate import _advancer
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, get_profile
 from ppocr_bench.inference.system import DetPredictor, load_zoo_model, read_image
@@ -43,7 +43,7 @@ GRID: dict[str, tuple[float, ...]] = {
 
 def det_label_file(data: Path) -> Path:
     """A det label file, or a synth folder's ``det/label.txt``; eval sets are refused."""
-    from ppocr_bench.evalsets import cache_dir
+    from ppocr_bench.eval.sets import cache_dir
 
     label = label_file(data, "det")
     if (cache_dir() / "evalsets").resolve() in label.resolve().parents:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from ppocr_bench.report import markdown, read_report, rich_table, write_report
+from ppocr_bench.eval.report import markdown, read_report, rich_table, write_report
 
 
 def _model(**scores) -> dict:
