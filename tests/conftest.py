@@ -19,7 +19,7 @@ def write_random_zoo(root, charset: list[str], rec_langs=("en",), name: str = "r
     """A zoo entry of random-init det_mv3_db, cls_mv3 and rec_mv3_crnn (rec over ``charset``),
     written with real hashes: what loading, eval, ocr and export run on in tests."""
     from ppocr_bench.models import create_model, save_weights
-    from ppocr_bench.zoo import ZooCard, ZooModel, read_card, sha256_file, write_card
+    from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, sha256_file, write_card
 
     torch.manual_seed(0)
     root.mkdir(parents=True, exist_ok=True)
@@ -43,6 +43,16 @@ def write_random_zoo(root, charset: list[str], rec_langs=("en",), name: str = "r
 @pytest.fixture(scope="session")
 def random_zoo():
     return write_random_zoo
+
+
+@pytest.fixture(scope="session")
+def synth_en(tmp_path_factory):
+    """A 4-image English synth set (det, cls and rec labels; ~160 text lines)."""
+    from ppocr_bench.synth.pipeline import SynthSpec, run_synth
+
+    out = tmp_path_factory.mktemp("train_synth") / "en4"
+    assert run_synth(SynthSpec(lang="en", count=4, seed=0), out).complete
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -58,7 +58,7 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.metrics.cls import ClsAccumulator
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image, evaluate_labels
 from ppocr_bench.metrics.rec import RecAccumulator, normalize_text
-from ppocr_bench.zoo import POST_KEYS, TASKS, ZooCard
+from ppocr_bench.zoo.card import POST_KEYS, TASKS, ZooCard
 
 MODEL_KEYS = ("params", "size_mb", "latency_ms_p50", "latency_ms_p90")
 SCORE_KEYS = {"det": ("precision", "recall", "hmean"), "cls": ("acc",),

@@ -32,7 +32,7 @@ from ppocr_bench.eval.evaluate import _advancer
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, get_profile
 from ppocr_bench.inference.system import DetPredictor, load_zoo_model, read_image
-from ppocr_bench.zoo import ZooCard, sha256_file, write_card
+from ppocr_bench.zoo.card import ZooCard, sha256_file, write_card
 
 GRID: dict[str, tuple[float, ...]] = {
     "thresh": (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3),

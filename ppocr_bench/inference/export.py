@@ -24,7 +24,7 @@ import torch
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import OcrModel
 from ppocr_bench.inference.system import load_zoo_model, model_input_size, onnx_file
-from ppocr_bench.zoo import ZooCard
+from ppocr_bench.zoo.card import ZooCard
 
 OPSET = 17
 INPUT_NAME = "x"

@@ -10,7 +10,6 @@ from ppocr_bench.train.loop import RunResult, train
 from ppocr_bench.train.plot import plot_run
 from ppocr_bench.train.progress import NullProgress, RichTrainProgress, TrainProgress
 from ppocr_bench.train.schedules import cosine_warmup_lr
-from ppocr_bench.train.zoo_add import zoo_add
 
 __all__ = [
     "AUGMENTATIONS",
@@ -25,5 +24,4 @@ __all__ = [
     "plot_run",
     "remap_charset",
     "train",
-    "zoo_add",
 ]

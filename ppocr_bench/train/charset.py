@@ -16,7 +16,7 @@ import torch
 from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import OcrModel, create_model
-from ppocr_bench.zoo import read_charset_file
+from ppocr_bench.zoo.card import read_charset_file
 
 
 @dataclass(frozen=True)

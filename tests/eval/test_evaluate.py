@@ -17,7 +17,7 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.eval.evaluate import (MODEL_KEYS, data_parts, evaluate_zoo, image_kinds,
                                   score_files, served_langs)
 from ppocr_bench.eval.report import write_report
-from ppocr_bench.zoo import ZooCard
+from ppocr_bench.zoo.card import ZooCard
 
 EXPECTED_KEYS = {
     "det": {"precision", "recall", "hmean", "hmean_scene", "hmean_document", *MODEL_KEYS},

@@ -11,7 +11,7 @@ from ppocr_bench.data.labels import read_det_labels
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.inference.system import DetPredictor, load_predictors, read_image
 from ppocr_bench.eval.tune import det_label_file, record, sweep, write_sweep
-from ppocr_bench.zoo import read_card, write_card
+from ppocr_bench.zoo.card import read_card, write_card
 
 SMALL_GRID = {"thresh": (0.3,), "box_thresh": (0.3, 0.6), "unclip_ratio": (1.5,)}
 

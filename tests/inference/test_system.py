@@ -14,7 +14,7 @@ from ppocr_bench.inference.system import (
     read_image,
     sort_boxes,
 )
-from ppocr_bench.zoo import read_card, sha256_file, write_card
+from ppocr_bench.zoo.card import read_card, sha256_file, write_card
 
 CHARSET = list("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX")
 

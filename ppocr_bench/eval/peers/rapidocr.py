@@ -15,7 +15,7 @@ Its own onnxruntime pipeline (``rapidocr_onnxruntime.RapidOCR``), untouched:
 
 Weights: the three models the wheel ships (ch_PP-OCRv4 det + rec, ch_ppocr_mobile_v2.0 cls) by
 default; ``zoo_entry="ppocrv3-en"`` (CLI ``--system rapidocr:ppocrv3-en``) gives RapidOCR the
-official ONNX files that zoo entry was imported from (:mod:`ppocr_bench.importers.official`),
+official ONNX files that zoo entry was imported from (:mod:`ppocr_bench.zoo.importers.official`),
 so both sides run the same weights.
 
 Differences from our system that change results (RapidOCR's defaults, kept): det input
@@ -53,8 +53,8 @@ def _import():
 def zoo_entry_models(name: str) -> dict[str, Path]:
     """kwargs for RapidOCR running the official ONNX files zoo entry ``name`` was imported
     from (fetched from the wheel cache): det/cls/rec model paths and the rec dictionary."""
-    from ppocr_bench.importers.official import METADATA_CHARSET, OFFICIAL
-    from ppocr_bench.importers.wheels import wheel_file
+    from ppocr_bench.zoo.importers.official import METADATA_CHARSET, OFFICIAL
+    from ppocr_bench.zoo.importers.wheels import wheel_file
 
     if name not in OFFICIAL:
         raise PpocrError(f"rapidocr:{name}: not an imported official entry; choose one of "

@@ -25,7 +25,7 @@ from ppocr_bench.eval.evaluate import (
 from ppocr_bench.metrics.cls import ClsAccumulator
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
 from ppocr_bench.metrics.rec import RecAccumulator
-from ppocr_bench.zoo import TASKS
+from ppocr_bench.zoo.card import TASKS
 
 
 def _median_index(shapes: list[tuple[int, ...]]) -> int:

@@ -13,7 +13,7 @@ import pytest
 from ppocr_bench.eval.sets import default_eval_set
 from ppocr_bench.eval.evaluate import evaluate_zoo
 from ppocr_bench.text.langs import LANGS
-from ppocr_bench.zoo import EVAL_FIGURES, ZOO_DIR, eval_figures, eval_set_sha256, read_card
+from ppocr_bench.zoo.card import EVAL_FIGURES, ZOO_DIR, eval_figures, eval_set_sha256, read_card
 
 TOLERANCE = 0.005
 

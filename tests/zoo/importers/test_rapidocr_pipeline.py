@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from wheel_fixtures import need_wheels
 
-from ppocr_bench.importers.official import import_entry
+from ppocr_bench.zoo.importers.official import import_entry
 from ppocr_bench.inference.system import read_image
 
 

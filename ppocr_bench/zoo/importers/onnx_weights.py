@@ -1,6 +1,6 @@
 """Map the weights of an ONNX export onto one of our models by structure.
 
-:func:`~ppocr_bench.importers.onnx_graph.read_onnx_layers` turns the graph into weight-carrying
+:func:`~ppocr_bench.zoo.importers.onnx_graph.read_onnx_layers` turns the graph into weight-carrying
 layers (conv, conv_transpose, bn, linear, norm, affine) in topological order;
 :func:`map_onnx_weights` pairs them, in order, with our model's weight-carrying modules in
 execution order, checks kinds, shapes, strides, groups and eps one by one and returns a complete
@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.importers.onnx_graph import OnnxLayer, read_onnx_layers
+from ppocr_bench.zoo.importers.onnx_graph import OnnxLayer, read_onnx_layers
 from ppocr_bench.models.backbones.pplcnet_v3 import LearnableAffine
 from ppocr_bench.models.necks.db_fpn import DBFPN, RSEFPN
 

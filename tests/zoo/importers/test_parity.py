@@ -13,7 +13,7 @@ import torch
 from wheel_fixtures import need_wheels
 
 from ppocr_bench.data.transforms import cls_resize_norm, det_preprocess, rec_resize_norm
-from ppocr_bench.importers.official import (
+from ppocr_bench.zoo.importers.official import (
     OFFICIAL,
     PARITY_TOL,
     OfficialModel,

