@@ -1,0 +1,67 @@
+"""`ppocr-bench ocr` and `export`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from ppocr_bench.cli.common import app, console
+from ppocr_bench.errors import PpocrError
+
+
+@app.command()
+def ocr(
+    images: list[Path] = typer.Argument(..., help="Image files."),
+    zoo: Path = typer.Option(..., "--zoo", help="Zoo entry folder (zoo/NAME)."),
+    lang: str = typer.Option("en", "--lang", help="Picks the entry's recognizer."),
+    backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
+    threads: int = typer.Option(1, "--threads"),
+    draw: Path = typer.Option(None, "--draw", help="Write boxes and texts to this PNG."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    drop_score: float = typer.Option(0.5, "--drop-score", help="Drop lines below this score."),
+    profile: str = typer.Option("paddleocr", "--profile", help="Pre/post-processing: "
+                                "paddleocr or rapidocr (RapidOCR 1.4.4's settings)."),
+) -> None:
+    """Run the whole system (det -> crop -> cls -> rec) on images."""
+    import json
+
+    from ppocr_bench.text.langs import get_lang
+    from ppocr_bench.inference.ocr import run_ocr
+    from ppocr_bench.inference.profiles import get_profile
+    from ppocr_bench.inference.system import load_predictors
+    from ppocr_bench.zoo.card import read_card
+
+    get_lang(lang)
+    get_profile(profile)
+    system = load_predictors(read_card(zoo), lang, backend=backend, threads=threads,
+                             profile=profile).system(drop_score)
+    records = run_ocr(images, system, draw)
+    if as_json:
+        print(json.dumps(records, ensure_ascii=False, indent=1))
+        return
+    for record in records:
+        table = Table(title=record["path"], show_lines=False)
+        for column in ("text", "score", "box"):
+            table.add_column(column)
+        for line in record["lines"]:
+            box = " ".join(f"{x:.0f},{y:.0f}" for x, y in line["points"])
+            table.add_row(line["text"], f"{line['score']:.3f}", box)
+        console.print(table)
+        if "drawing" in record:
+            console.print(f"drawing: {record['drawing']}")
+
+
+@app.command()
+def export(zoo: Path = typer.Argument(..., help="Zoo entry folder (zoo/NAME)."),
+           onnx: bool = typer.Option(False, "--onnx", help="Export every model to ONNX.")
+           ) -> None:
+    """Export a zoo entry's models (ONNX files next to their weights)."""
+    from ppocr_bench.inference.export import export_zoo
+    from ppocr_bench.zoo.card import read_card
+
+    if not onnx:
+        raise PpocrError("choose an export format: --onnx")
+    for path in export_zoo(read_card(zoo)):
+        console.print(f"wrote {path}")
