@@ -8,7 +8,9 @@ PaddleOCR's ``CTCLoss``).
 
 Run folder: ``config.json``, ``charset.txt`` (rec), ``log.jsonl``, ``ckpt/`` (see
 :mod:`.checkpoints`), ``best.safetensors`` (best validation score so far, with ``val``),
-``final.safetensors`` and ``result.json`` at the end.
+``final.safetensors`` and ``result.json`` at the end. Before step 1 (and before anything is
+written) the run folder must be writable, every listed image must exist and no training image
+may come from a synth folder with an eval seed (:mod:`.checks`).
 
 Resuming (``resume=True``) reloads the newest checkpoint: weights, optimizer state, step, best
 score and RNG states; the schedule is a pure function of the step and the data order a pure
@@ -41,6 +43,7 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import load_weights
 from ppocr_bench.train import checkpoints as ck
 from ppocr_bench.train import tasks
+from ppocr_bench.train.checks import check_writable_dir
 from ppocr_bench.train.config import METRIC, TrainConfig, load_config, save_config
 from ppocr_bench.train.datasets import ResumableBatchSampler, worker_init
 from ppocr_bench.train.progress import NullProgress, TrainProgress
@@ -163,6 +166,7 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     elif ck.list_checkpoints(run_dir) or (run_dir / "log.jsonl").exists():
         raise PpocrError(f"{run_dir} already holds a training run: resume it (--resume) or "
                          "choose a new --out folder")
+    check_writable_dir(run_dir)
     torch.manual_seed(config.seed)
     notes: list[str] = []
     model = tasks.build_model(config, run_dir, resume, notes)
