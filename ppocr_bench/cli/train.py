@@ -10,7 +10,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from ppocr_bench.cli.common import app, console
-from ppocr_bench.errors import PpocrError
 
 
 @app.command()
@@ -50,9 +49,8 @@ def train(
                                 "(the schedule stays that of --steps); --resume continues."),
 ) -> None:
     """Train a det, cls or rec model (Adam, cosine with warm-up, the paper's augmentations)."""
-    import json
-
-    from ppocr_bench.train import RichTrainProgress, TrainConfig, load_run_config
+    from ppocr_bench.train import (RichTrainProgress, TrainConfig, load_run_config,
+                                   parse_overrides)
     from ppocr_bench.train import train as run_training
 
     if resume:
@@ -61,17 +59,9 @@ def train(
                        ckpt_every=ckpt_every or None)
         config = dataclasses.replace(config, **{k: v for k, v in changes.items() if v})
     else:
-        overrides = {}
-        for item in arg or []:
-            key, sep, value = item.partition("=")
-            if not sep:
-                raise PpocrError(f"--arg must look like KEY=JSON, got {item!r}")
-            try:
-                overrides[key] = json.loads(value)
-            except ValueError:
-                raise PpocrError(f"--arg {item}: the value is not JSON") from None
         config = TrainConfig(
-            task=task, data=str(data), out=str(out), preset=preset, overrides=overrides,
+            task=task, data=str(data), out=str(out), preset=preset,
+            overrides=parse_overrides(arg or []),
             val=str(val) if val else None, steps=steps, epochs=epochs, batch_size=batch_size,
             lr=lr, end_lr=end_lr, warmup_steps=warmup_steps, weight_decay=weight_decay,
             grad_clip=grad_clip, augment=augment, augment_off=tuple(no_aug or ()),
@@ -85,7 +75,7 @@ def train(
     with bar:
         result = run_training(config, RichTrainProgress(bar, label=task), resume=resume,
                               stop_at=stop_at)
-    console.print(result)
+    console.print(result.summary(), highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

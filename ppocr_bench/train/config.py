@@ -190,6 +190,22 @@ class TrainConfig:
                 + (f", crop {self.det_size}" if self.task == "det" else ""))
 
 
+def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """Preset overrides from ``KEY=JSON`` items (the CLI's ``--arg``):
+    ``["input_size=[3, 32, 160]", "scale=0.5"]`` -> ``{"input_size": [3, 32, 160], "scale": 0.5}``.
+    A later item wins over an earlier one of the same key."""
+    overrides: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise PpocrError(f"--arg must look like KEY=JSON, got {item!r}")
+        try:
+            overrides[key.strip()] = json.loads(value)
+        except ValueError:
+            raise PpocrError(f"--arg {item}: the value is not JSON") from None
+    return overrides
+
+
 def save_config(config: TrainConfig, path: Path) -> None:
     from ppocr_bench.train.checkpoints import atomic_write_text
 

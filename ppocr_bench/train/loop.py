@@ -30,7 +30,7 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,35 +47,11 @@ from ppocr_bench.train.checks import check_writable_dir
 from ppocr_bench.train.config import METRIC, TrainConfig, load_config, save_config
 from ppocr_bench.train.datasets import ResumableBatchSampler, worker_init
 from ppocr_bench.train.progress import NullProgress, TrainProgress
+from ppocr_bench.train.result import RunResult
 from ppocr_bench.train.schedules import cosine_warmup_lr, set_lr
 
 #: Options that may change between a run and its resumption (they do not change the result).
 OPERATIONAL = ("workers", "threads", "device", "eval_every", "ckpt_every", "log_every")
-
-
-@dataclass
-class RunResult:
-    """What a (possibly partial) training invocation did."""
-
-    run_dir: Path
-    step: int
-    total_steps: int
-    final_weights: Path | None
-    best_weights: Path | None
-    best_metric: float | None
-    best_step: int | None
-    val_metrics: dict[str, float] = field(default_factory=dict)
-    best_metrics: dict[str, float] = field(default_factory=dict)
-    train_seconds: float = 0.0
-    samples_per_s: float = 0.0
-    skipped: dict[str, Any] = field(default_factory=dict)
-    resumed_from: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("run_dir", "final_weights", "best_weights"):
-            data[key] = None if data[key] is None else str(data[key])
-        return data
 
 
 @dataclass(frozen=True)
@@ -282,7 +258,8 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     best_path = run_dir / "best.safetensors"
     result = RunResult(run_dir, step, total, final, best_path if best_path.exists() else None,
                        best, best_step, val_metrics, best_metrics, seconds, rate, skipped,
-                       resumed_from)
+                       resumed_from, task=config.task, metric=METRIC[config.task],
+                       device=str(device))
     if rank0 and step == total:
         ck.atomic_write_text(run_dir / "result.json",
                              json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
