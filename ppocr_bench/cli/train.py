@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from pathlib import Path
 
 import typer
@@ -13,10 +11,17 @@ from ppocr_bench.cli.common import app, console
 from ppocr_bench.errors import PpocrError
 
 
+#: CLI parameter -> TrainConfig field, where the names differ.
+FIELD = {"no_aug": "augment_off", "arg": "overrides"}
+NOT_CONFIG = ("ctx", "resume", "stop_at")
+
+
 @app.command()
 def train(
+    ctx: typer.Context,
     task: str = typer.Argument(..., help="det, cls or rec."),
-    data: Path = typer.Option(..., "--data", help="Training data in the synth layout."),
+    data: Path = typer.Option(None, "--data", help="Training data in the synth layout "
+                              "(or a label file); not needed with --resume."),
     out: Path = typer.Option(..., "--out", help="Run folder (checkpoints, log, plots)."),
     preset: str = typer.Option(None, "--preset", help="Model preset (default per task)."),
     val: Path = typer.Option(None, "--val", help="Validation data; keeps best.safetensors."),
@@ -37,7 +42,7 @@ def train(
     seed: int = typer.Option(0, "--seed"),
     workers: int = typer.Option(None, "--workers", help="DataLoader workers."),
     threads: int = typer.Option(None, "--threads", help="Torch threads."),
-    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu, cuda or cuda:N."),
     eval_every: int = typer.Option(0, "--eval-every"),
     ckpt_every: int = typer.Option(0, "--ckpt-every"),
     log_every: int = typer.Option(1, "--log-every"),
@@ -45,47 +50,39 @@ def train(
     init_charset: str = typer.Option("extend", "--init-charset", help="extend or remap."),
     charset: str = typer.Option(None, "--charset", help="Rec charset: FILE or lang:XX."),
     arg: list[str] = typer.Option(None, "--arg", help="Preset override KEY=JSON."),
-    resume: bool = typer.Option(False, "--resume", help="Continue the run in --out."),
+    resume: bool = typer.Option(False, "--resume", help="Continue the run in --out (wherever "
+                                "it lies); only --device, --workers, --threads, --log-every, "
+                                "--ckpt-every, --eval-every may change."),
     stop_at: int = typer.Option(None, "--stop-at", help="Checkpoint at this step and stop "
                                 "(the schedule stays that of --steps); --resume continues."),
 ) -> None:
     """Train a det, cls or rec model (Adam, cosine with warm-up, the paper's augmentations)."""
-    import json
-
-    from ppocr_bench.train import RichTrainProgress, TrainConfig, load_run_config
+    values = {name: value for name, value in locals().items() if name not in NOT_CONFIG}
+    # the options typed, as opposed to defaults: --resume refuses those that change the run
+    from ppocr_bench.train import RichTrainProgress, TrainConfig, parse_overrides, resume_config
     from ppocr_bench.train import train as run_training
 
+    given = {name for name in values
+             if getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"}
+    options = {FIELD.get(name, name): value for name, value in values.items()}
+    for name in ("data", "out", "val", "init"):
+        options[name] = None if options[name] is None else str(options[name])
+    options["augment_off"] = tuple(no_aug or ())
+    options["overrides"] = parse_overrides(arg or [])
     if resume:
-        config = load_run_config(out)
-        changes = dict(workers=workers, threads=threads, eval_every=eval_every or None,
-                       ckpt_every=ckpt_every or None)
-        config = dataclasses.replace(config, **{k: v for k, v in changes.items() if v})
+        config = resume_config(out, {FIELD.get(n, n): options[FIELD.get(n, n)]
+                                     for n in given | {"task"}})
+    elif data is None:
+        raise PpocrError("--data: missing (the training data; only --resume may leave it out)")
     else:
-        overrides = {}
-        for item in arg or []:
-            key, sep, value = item.partition("=")
-            if not sep:
-                raise PpocrError(f"--arg must look like KEY=JSON, got {item!r}")
-            try:
-                overrides[key] = json.loads(value)
-            except ValueError:
-                raise PpocrError(f"--arg {item}: the value is not JSON") from None
-        config = TrainConfig(
-            task=task, data=str(data), out=str(out), preset=preset, overrides=overrides,
-            val=str(val) if val else None, steps=steps, epochs=epochs, batch_size=batch_size,
-            lr=lr, end_lr=end_lr, warmup_steps=warmup_steps, weight_decay=weight_decay,
-            grad_clip=grad_clip, augment=augment, augment_off=tuple(no_aug or ()),
-            det_size=det_size, det_val_side=det_val_side, max_samples=max_samples,
-            max_text_length=max_text_length, seed=seed, workers=workers, threads=threads,
-            device=device, eval_every=eval_every, ckpt_every=ckpt_every, log_every=log_every,
-            init=str(init) if init else None, init_charset=init_charset, charset=charset)
+        config = TrainConfig(**options)
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                    TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
                    console=console)
     with bar:
         result = run_training(config, RichTrainProgress(bar, label=task), resume=resume,
                               stop_at=stop_at)
-    console.print(result)
+    console.print(result.summary(), highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()

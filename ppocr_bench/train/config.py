@@ -25,6 +25,11 @@ DEFAULT_PRESET = {"det": "det_mv3_db", "cls": "cls_mv3", "rec": "rec_mv3_crnn"}
 METRIC = {"det": "hmean", "cls": "acc", "rec": "acc"}
 MAX_TEXT_LENGTH = 25
 
+#: Options that may change when a run is resumed: they decide how it runs, not what it learns.
+OPERATIONAL = ("device", "workers", "threads", "log_every", "ckpt_every", "eval_every")
+#: Options that name files; config.json records where they were (see :mod:`.run_folder`).
+PATH_OPTIONS = ("data", "val", "init", "charset")
+
 #: Names accepted by ``augment_off`` (and the CLI's ``--no-aug``): one switch per augmentation.
 AUGMENTATIONS = {
     "det": ("flip", "rotate", "scale", "crop"),
@@ -190,23 +195,50 @@ class TrainConfig:
                 + (f", crop {self.det_size}" if self.task == "det" else ""))
 
 
-def save_config(config: TrainConfig, path: Path) -> None:
+def option_flag(name: str) -> str:
+    """The ``ppocr-bench train`` flag of a :class:`TrainConfig` field (``batch_size`` ->
+    ``--batch-size``; ``overrides`` -> ``--arg``, ``augment_off`` -> ``--no-aug``)."""
+    special = {"overrides": "--arg", "augment_off": "--no-aug", "task": "task"}
+    return special.get(name, "--" + name.replace("_", "-"))
+
+
+def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """Preset overrides from ``KEY=JSON`` items (the CLI's ``--arg``):
+    ``["input_size=[3, 32, 160]", "scale=0.5"]`` -> ``{"input_size": [3, 32, 160], "scale": 0.5}``.
+    A later item wins over an earlier one of the same key."""
+    overrides: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise PpocrError(f"--arg must look like KEY=JSON, got {item!r}")
+        try:
+            overrides[key.strip()] = json.loads(value)
+        except ValueError:
+            raise PpocrError(f"--arg {item}: the value is not JSON") from None
+    return overrides
+
+
+def save_config(config: TrainConfig, path: Path, paths: dict[str, Any] | None = None) -> None:
+    """Write ``config`` as JSON; ``paths``: where its file options lie, kept under ``"paths"``
+    (see :func:`ppocr_bench.train.run_folder.save_run_config`)."""
     from ppocr_bench.train.checkpoints import atomic_write_text
 
-    atomic_write_text(path, json.dumps(config.to_dict(), indent=2, sort_keys=True) + "\n")
+    data = config.to_dict() | ({"paths": paths} if paths is not None else {})
+    atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def load_config(path: Path) -> TrainConfig:
+def read_config_file(path: Path) -> tuple[TrainConfig, dict[str, Any]]:
+    """The config saved in ``path`` and its ``"paths"`` record (empty for runs made before
+    paths were recorded)."""
     try:
-        return TrainConfig.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
-    except (OSError, ValueError) as exc:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if not isinstance(data, dict):
+            raise ValueError("not a JSON object")
+        paths = data.pop("paths", None) or {}
+        return TrainConfig.from_dict(data), paths
+    except (OSError, ValueError, TypeError) as exc:
         raise PpocrError(f"{path}: unreadable training config ({exc})") from None
 
 
-def load_run_config(run_dir: str | Path) -> TrainConfig:
-    """The config a run folder was started with (``RUN_DIR/config.json``), e.g. to resume it
-    without repeating every option: ``train(load_run_config(d), resume=True)``."""
-    path = Path(run_dir) / "config.json"
-    if not path.is_file():
-        raise PpocrError(f"{run_dir}: no config.json (not a training run folder)")
-    return load_config(path)
+def load_config(path: Path) -> TrainConfig:
+    return read_config_file(path)[0]

@@ -6,14 +6,19 @@ gradient-norm clipping. Losses: DB (det, :func:`ppocr_bench.losses.db_loss.db_lo
 entropy (cls), CTC with blank 0 summed per line and averaged over the batch (rec, as
 PaddleOCR's ``CTCLoss``).
 
-Run folder: ``config.json``, ``charset.txt`` (rec), ``log.jsonl``, ``ckpt/`` (see
-:mod:`.checkpoints`), ``best.safetensors`` (best validation score so far, with ``val``),
-``final.safetensors`` and ``result.json`` at the end.
+Run folder: ``config.json`` (with where the data lies, :mod:`.run_folder`), ``charset.txt``
+(rec), ``log.jsonl``, ``ckpt/`` (see :mod:`.checkpoints`), ``best.safetensors`` (best validation
+score so far, with ``val``), ``final.safetensors`` and ``result.json`` at the end. Before step 1
+(and before anything is written) the run folder must be writable, every listed image must exist
+and no training image may come from a synth folder with an eval seed (:mod:`.checks`).
 
-Resuming (``resume=True``) reloads the newest checkpoint: weights, optimizer state, step, best
-score and RNG states; the schedule is a pure function of the step and the data order a pure
-function of (seed, step), so the run continues exactly where the checkpoint was taken (with
-``workers=0`` or any worker count alike: samples are keyed by (epoch, index)).
+Resuming (``resume=True``) continues the run in ``config.out``, wherever that folder lies now
+(``load_run_config`` finds its data), from its newest checkpoint: weights, optimizer state,
+step, best score and RNG states; the schedule is a pure function of the step and the data order
+a pure function of (seed, step), so the run continues exactly where the checkpoint was taken
+(with ``workers=0`` or any worker count alike: samples are keyed by (epoch, index)). Only the
+operational options (device, workers, threads, logging, checkpoint and eval cadence) may differ
+from the run's config.json.
 
 Multi-GPU: launched by ``torchrun`` (RANK and WORLD_SIZE in the environment, any world size) the
 loop joins the process group (NCCL on CUDA, gloo otherwise), wraps the model in
@@ -28,7 +33,7 @@ import json
 import math
 import os
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -41,39 +46,13 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import load_weights
 from ppocr_bench.train import checkpoints as ck
 from ppocr_bench.train import tasks
-from ppocr_bench.train.config import METRIC, TrainConfig, load_config, save_config
+from ppocr_bench.train.checks import check_writable_dir
+from ppocr_bench.train.config import METRIC, TrainConfig
 from ppocr_bench.train.datasets import ResumableBatchSampler, worker_init
 from ppocr_bench.train.progress import NullProgress, TrainProgress
+from ppocr_bench.train.result import RunResult
+from ppocr_bench.train.run_folder import check_resumable, save_run_config
 from ppocr_bench.train.schedules import cosine_warmup_lr, set_lr
-
-#: Options that may change between a run and its resumption (they do not change the result).
-OPERATIONAL = ("workers", "threads", "device", "eval_every", "ckpt_every", "log_every")
-
-
-@dataclass
-class RunResult:
-    """What a (possibly partial) training invocation did."""
-
-    run_dir: Path
-    step: int
-    total_steps: int
-    final_weights: Path | None
-    best_weights: Path | None
-    best_metric: float | None
-    best_step: int | None
-    val_metrics: dict[str, float] = field(default_factory=dict)
-    best_metrics: dict[str, float] = field(default_factory=dict)
-    train_seconds: float = 0.0
-    samples_per_s: float = 0.0
-    skipped: dict[str, Any] = field(default_factory=dict)
-    resumed_from: int | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        for key in ("run_dir", "final_weights", "best_weights"):
-            data[key] = None if data[key] is None else str(data[key])
-        return data
-
 
 @dataclass(frozen=True)
 class _Dist:
@@ -124,16 +103,6 @@ class _Log:
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
-def _check_resumable(config: TrainConfig, run_dir: Path) -> None:
-    saved = load_config(run_dir / "config.json").to_dict()
-    mine = json.loads(json.dumps(config.to_dict()))  # tuples -> lists, as read back
-    changed = [k for k in mine if k not in OPERATIONAL and mine[k] != saved.get(k)]
-    if changed:
-        raise PpocrError(f"{run_dir}: cannot resume with other settings ({', '.join(changed)} "
-                         "differ from config.json); only "
-                         f"{', '.join(OPERATIONAL)} may change")
-
-
 def train(config: TrainConfig, progress: TrainProgress | None = None, *, resume: bool = False,
           stop_after: int | None = None, stop_at: int | None = None) -> RunResult:
     """Train as ``config`` says; ``resume`` continues the run in ``config.out`` from its newest
@@ -158,11 +127,12 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     torch.set_num_threads(config.num_threads())
     state: dict[str, Any] | None = None
     if resume:
-        _check_resumable(config, run_dir)
+        check_resumable(config, run_dir)
         state = ck.load_state(run_dir)
     elif ck.list_checkpoints(run_dir) or (run_dir / "log.jsonl").exists():
         raise PpocrError(f"{run_dir} already holds a training run: resume it (--resume) or "
                          "choose a new --out folder")
+    check_writable_dir(run_dir)
     torch.manual_seed(config.seed)
     notes: list[str] = []
     model = tasks.build_model(config, run_dir, resume, notes)
@@ -194,7 +164,7 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     rank0 = d.rank == 0
     if rank0 and not resume:
         run_dir.mkdir(parents=True, exist_ok=True)
-        save_config(config, run_dir / "config.json")
+        save_run_config(config, run_dir)
         if model.charset is not None:
             ck.atomic_write_text(run_dir / "charset.txt", "".join(f"{c}\n" for c in model.charset))
     log = _Log(run_dir / "log.jsonl", step if resume else None) if rank0 else None
@@ -278,7 +248,8 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     best_path = run_dir / "best.safetensors"
     result = RunResult(run_dir, step, total, final, best_path if best_path.exists() else None,
                        best, best_step, val_metrics, best_metrics, seconds, rate, skipped,
-                       resumed_from)
+                       resumed_from, task=config.task, metric=METRIC[config.task],
+                       device=str(device))
     if rank0 and step == total:
         ck.atomic_write_text(run_dir / "result.json",
                              json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")

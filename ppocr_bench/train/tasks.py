@@ -10,7 +10,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from ppocr_bench.data.labels import label_file, read_rec_labels
+from ppocr_bench.data.labels import label_file, read_det_labels, read_rec_labels
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.losses.db_loss import db_loss
 from ppocr_bench.models import (
@@ -21,6 +21,7 @@ from ppocr_bench.models import (
     resolve_spec,
 )
 from ppocr_bench.train.charset import remap_charset, resolve_charset
+from ppocr_bench.train.checks import check_images, check_training_seeds
 from ppocr_bench.train.config import TrainConfig
 from ppocr_bench.train.datasets import (
     ClsDataset,
@@ -88,10 +89,25 @@ def _with_spec(model: OcrModel, spec: Any) -> OcrModel:
 
 
 def datasets(config: TrainConfig, model: OcrModel) -> tuple[Any, Any]:
-    """(training dataset, validation set or None); det validation is its label file path."""
-    task, seed, limit = config.task, config.seed, config.max_samples
+    """(training dataset, validation set or None); det validation is its label file path.
+    Refuses (PpocrError) training labels from a synth folder with an eval seed and label files
+    that list missing images, before any sample is read."""
+    task = config.task
     train_labels = label_file(config.data, task)
     val_labels = label_file(config.val, task) if config.val else None
+    train_set, val_set = _datasets(config, model, train_labels, val_labels)
+    train_paths = [item[0] for item in train_set.items]
+    check_training_seeds(train_labels, train_paths)
+    check_images(train_labels, train_paths)
+    if val_labels is not None:
+        check_images(val_labels, list(read_det_labels(val_labels)) if task == "det"
+                     else [item[0] for item in val_set.items])
+    return train_set, val_set
+
+
+def _datasets(config: TrainConfig, model: OcrModel, train_labels: Path,
+              val_labels: Path | None) -> tuple[Any, Any]:
+    task, seed, limit = config.task, config.seed, config.max_samples
     if task == "det":
         return DetDataset(train_labels, config.det_size, config.det_augment(), seed, limit), \
             val_labels

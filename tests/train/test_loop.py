@@ -133,7 +133,7 @@ def test_resume_guards(synth_en, tmp_path):
     train(config)
     with pytest.raises(PpocrError, match="already holds a training run"):
         train(config)
-    with pytest.raises(PpocrError, match="batch_size"):
+    with pytest.raises(PpocrError, match=r"changed: --batch-size 2 \(the run: 4\)"):
         train(_config("cls", synth_en, tmp_path / "run", steps=2, batch_size=2), resume=True)
     assert [p.name for p in plot_run(tmp_path / "run")] == ["loss.png"]
     assert (tmp_path / "run/plots/loss.png").stat().st_size > 1000
