@@ -7,22 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
+from cli_run import cli, one_line_error
 
 DET_KEYS = {"precision", "recall", "hmean", "hmean_scene", "hmean_document", "params", "size_mb",
             "latency_ms_p50", "latency_ms_p90"}
-
-
-def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ppocr_bench", *map(str, args)],
-                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
-
-
-def one_line_error(proc: subprocess.CompletedProcess, needle: str) -> None:
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert needle in lines[0], lines[0]
 
 
 @pytest.fixture
