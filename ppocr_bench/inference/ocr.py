@@ -20,7 +20,8 @@ from PIL import Image, ImageDraw
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.fonts import FontFace, discover_fonts
 from ppocr_bench.synth.render import load_font
-from ppocr_bench.inference.system import OcrLine, OcrSystem, read_image
+from ppocr_bench.data.images import read_image
+from ppocr_bench.inference.system import OcrLine, OcrSystem
 
 _REGULAR = ("regular", "book", "normal", "medium")
 
