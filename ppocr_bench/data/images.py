@@ -38,6 +38,8 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def read_bytes(path: str | os.PathLike) -> bytes:
     """The bytes of image file ``path``; PpocrError when it is missing, unreadable or empty."""
     path = Path(path)
+    if path.is_dir():
+        raise PpocrError(f"{path}: is a folder, not an image file")
     if not path.is_file():
         raise PpocrError(f"{path}: no such image file")
     try:

@@ -108,8 +108,9 @@ def load_record(out: Path, index: int) -> dict:
     path = part_path(out, index)
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        lacking = [k for k in RECORD_KEYS if k not in record] if isinstance(record, dict) \
-            else list(RECORD_KEYS)
+        if not isinstance(record, dict):
+            raise ValueError("not a JSON object")
+        lacking = [k for k in RECORD_KEYS if k not in record]
         if lacking:
             raise ValueError(f"no {', '.join(lacking)}")
         if record["index"] != index:

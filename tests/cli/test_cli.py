@@ -74,7 +74,7 @@ def test_ocr_corrupt_image(zoo, tmp_path):
     one_line_error(cli("ocr", bad, "--zoo", zoo), f"{bad}: not a readable image")
 
 
-def test_ocr_charset_mismatch(zoo, tmp_path):
+def test_ocr_charset_mismatch(zoo, data, tmp_path):
     import shutil
 
     from ppocr_bench.zoo.card import read_card, sha256_file, write_card
@@ -85,7 +85,7 @@ def test_ocr_charset_mismatch(zoo, tmp_path):
     card = read_card(copy)
     card.find("rec").charset_sha256 = sha256_file(copy / "charset.txt")
     write_card(card)
-    one_line_error(cli("ocr", zoo / "det.onnx", "--zoo", copy), "charset")
+    one_line_error(cli("ocr", data / "det" / "images" / "000000.jpg", "--zoo", copy), "charset")
 
 
 def test_train_plot_and_zoo_add(data, tmp_path):

@@ -81,9 +81,11 @@ def test_unreadable_files_are_refused_by_name(tmp_path, name, data, problem):
     assert problem in str(info.value) and "\n" not in str(info.value)
 
 
-def test_missing_file(tmp_path):
+def test_missing_file_and_folder(tmp_path):
     with pytest.raises(PpocrError, match="missing.png: no such image file"):
         read_image(tmp_path / "missing.png")
+    with pytest.raises(PpocrError, match=f"^{tmp_path}: is a folder, not an image file$"):
+        read_image(tmp_path)
 
 
 @pytest.mark.parametrize("keep", [0.5, 0.9])
