@@ -6,3 +6,9 @@ class PpocrError(Exception):
 
     The message is a single line that names the file or value at fault and the problem.
     """
+
+
+class PpocrWarning(UserWarning):
+    """Something the user must hear about that does not stop the work (a damaged image that
+    still decodes, ...): one line naming the file and the problem; the CLI prints it as
+    ``warning: <message>`` on stderr."""

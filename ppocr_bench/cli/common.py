@@ -2,22 +2,36 @@
 
 from __future__ import annotations
 
+import warnings
+
 import typer
 from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
                            TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
 
-from ppocr_bench.errors import PpocrError
+from ppocr_bench.errors import PpocrError, PpocrWarning
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
+_show_warning = warnings.showwarning
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A PpocrWarning as one ``warning: <message>`` line on stderr, others as Python shows
+    them."""
+    if issubclass(category, PpocrWarning):
+        err_console.print(Text(f"warning: {message}", style="yellow"))
+    else:
+        _show_warning(message, category, filename, lineno, file, line)
 
 
 class App(typer.Typer):
-    """Typer app that turns PpocrError into a one-line message and exit status 2."""
+    """Typer app that turns PpocrError into a one-line message and exit status 2, and each
+    PpocrWarning into one warning line."""
 
     def __call__(self, *args, **kwargs):
+        warnings.showwarning = show_warning
         try:
             return super().__call__(*args, **kwargs)
         except PpocrError as exc:

@@ -24,17 +24,20 @@ def ocr(
     profile: str = typer.Option("paddleocr", "--profile", help="Pre/post-processing: "
                                 "paddleocr or rapidocr (RapidOCR 1.4.4's settings)."),
 ) -> None:
-    """Run the whole system (det -> crop -> cls -> rec) on images."""
+    """Run the whole system (det -> crop -> cls -> rec) on images. Every image is checked
+    first: a missing or undecodable one stops the command before any work; a damaged one that
+    still decodes is read with a warning."""
     import json
 
     from ppocr_bench.text.langs import get_lang
-    from ppocr_bench.inference.ocr import run_ocr
+    from ppocr_bench.inference.ocr import check_ocr_inputs, run_ocr
     from ppocr_bench.inference.profiles import get_profile
     from ppocr_bench.inference.system import load_predictors
     from ppocr_bench.zoo.card import read_card
 
     get_lang(lang)
     get_profile(profile)
+    check_ocr_inputs(images, draw)
     system = load_predictors(read_card(zoo), lang, backend=backend, threads=threads,
                              profile=profile).system(drop_score)
     records = run_ocr(images, system, draw)

@@ -56,7 +56,7 @@ def merge(out: Path = typer.Argument(..., help="Merged output folder."),
           shards: list[Path] = typer.Argument(..., help="Shard output folders of one run.")
           ) -> None:
     """Merge the shard folders of one synth run and write its label files."""
-    from ppocr_bench.synth.pipeline import merge_shards
+    from ppocr_bench.synth.merge import merge_shards
 
     result = merge_shards(out, shards)
     console.print(f"{out}: merged {result.rendered} samples; {result.manifest['counts']}")

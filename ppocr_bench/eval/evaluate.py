@@ -275,7 +275,8 @@ def evaluate_zoo(card: ZooCard, data: Path | None, lang: str, *, backend: str = 
     """Evaluate ``card``'s models for ``lang`` on the eval set folder ``data`` (None: the
     language's default eval set, synthesized on first use). ``progress``: a rich Progress to
     show per-stage bars on (nothing is printed otherwise). Result layout: module docstring."""
-    from ppocr_bench.inference.system import load_predictors, read_image
+    from ppocr_bench.data.images import read_image
+    from ppocr_bench.inference.system import load_predictors
 
     if backend not in ("torch", "onnx"):
         raise PpocrError(f"--backend must be torch or onnx, not {backend!r}")

@@ -31,7 +31,8 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.eval.evaluate import _advancer
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, get_profile
-from ppocr_bench.inference.system import DetPredictor, load_zoo_model, read_image
+from ppocr_bench.data.images import read_image
+from ppocr_bench.inference.system import DetPredictor, load_zoo_model
 from ppocr_bench.zoo.card import ZooCard, sha256_file, write_card
 
 GRID: dict[str, tuple[float, ...]] = {

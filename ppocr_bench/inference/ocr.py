@@ -18,9 +18,11 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.paths import ensure_writable_file
 from ppocr_bench.text.fonts import FontFace, discover_fonts
 from ppocr_bench.synth.render import load_font
-from ppocr_bench.inference.system import OcrLine, OcrSystem, read_image
+from ppocr_bench.data.images import decode_image, read_image
+from ppocr_bench.inference.system import OcrLine, OcrSystem
 
 _REGULAR = ("regular", "book", "normal", "medium")
 
@@ -54,11 +56,36 @@ def drawing_paths(images: list[Path], draw: Path) -> list[Path]:
     return paths
 
 
+def check_drawing_path(path: Path) -> Path:
+    """``path`` if a drawing can be written there (its folder writable, a suffix OpenCV can
+    encode, or none for PNG); else PpocrError naming it."""
+    if not cv2.haveImageWriter(path.suffix and str(path) or "drawing.png"):
+        raise PpocrError(f"{path}: cannot write an image with suffix {path.suffix!r} "
+                         "(use .png or .jpg)")
+    return ensure_writable_file(path)
+
+
+def check_ocr_inputs(images: list[Path], draw: Path | None = None) -> list[Path | None]:
+    """Refuse bad input before any work, in one line: an image that is missing or does not
+    decode (``ocr`` never skips an image: it stops before the first one is read by the
+    models), or a ``draw`` path that cannot be written. Damage that still decodes is not
+    refused: :func:`run_ocr` warns about it when it reads the image. Returns each image's
+    drawing path (None without ``draw``)."""
+    targets = drawing_paths(images, draw) if draw is not None else [None] * len(images)
+    for target in targets:
+        if target is not None:
+            check_drawing_path(target)
+    for path in images:
+        decode_image(path)
+    return targets
+
+
 def run_ocr(images: list[Path], system: OcrSystem, draw: Path | None = None,
             font: FontFace | None = None) -> list[dict]:
     """Run ``system`` on each image file: ``[{"path": str, "lines": [line_record, ...]}]`` in
     input order, lines in reading order; with ``draw``, also write the drawings
-    (:func:`drawing_paths`) and record each one's path under ``"drawing"``."""
+    (:func:`drawing_paths`) and record each one's path under ``"drawing"``. Call
+    :func:`check_ocr_inputs` first to refuse bad input before loading the models."""
     targets = drawing_paths(images, draw) if draw is not None else [None] * len(images)
     records = []
     for path, target in zip(images, targets):
@@ -133,7 +160,8 @@ def draw_ocr(image_bgr: np.ndarray, lines: list[OcrLine], path: Path,
     """Write a PNG (or any format cv2 knows by ``path``'s suffix) of ``image_bgr`` (H x W x 3
     uint8) with its boxes, beside a white panel holding their texts: 2W x H. ``font``: tried
     first for every line; installed fonts fill in the characters it lacks. Box colours come from
-    ``seed``."""
+    ``seed``. ``path`` is checked (:func:`check_drawing_path`) before anything is drawn."""
+    path = check_drawing_path(Path(path))
     image_bgr = np.asarray(image_bgr)
     h, w = image_bgr.shape[:2]
     rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
@@ -157,15 +185,9 @@ def draw_ocr(image_bgr: np.ndarray, lines: list[OcrLine], path: Path,
     canvas = Image.new("RGB", (2 * w, h), (255, 255, 255))
     canvas.paste(left, (0, 0))
     canvas.paste(right, (w, 0))
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     out = cv2.cvtColor(np.asarray(canvas), cv2.COLOR_RGB2BGR)
-    try:
-        ok, encoded = cv2.imencode(path.suffix or ".png", out)
-    except cv2.error:
-        ok = False
+    ok, encoded = cv2.imencode(path.suffix or ".png", out)
     if not ok:
-        raise PpocrError(f"{path}: cannot write an image with suffix {path.suffix!r} "
-                         "(use .png or .jpg)")
+        raise PpocrError(f"{path}: OpenCV could not encode the drawing")
     encoded.tofile(str(path))
     return path

@@ -2,7 +2,8 @@
 
 Each predictor wraps a :class:`~ppocr_bench.inference.backends.Runner` with its pre- and post-processing,
 so the same code runs the PyTorch models and their ONNX exports. Images are H x W x 3 uint8 in
-**BGR** order, as :func:`read_image` (and ``cv2.imread``) gives them.
+**BGR** order, as :func:`ppocr_bench.data.images.read_image` (and ``cv2.imread``) gives
+them.
 
 >>> preds = load_predictors(read_card(Path("zoo/mobile")), "en", backend="onnx")
 >>> lines = preds.system()(read_image(Path("page.png")))
@@ -36,18 +37,6 @@ from ppocr_bench.zoo.card import ZooCard, ZooModel, read_charset_file, verified_
 EXPORT_COMMAND = "ppocr-bench export {root} --onnx"
 MIN_BOX_SIDE = 3  # PaddleOCR filter_tag_det_res: boxes with a side <= 3 px are dropped
 SAME_LINE_PX = 10  # PaddleOCR sorted_boxes: top-left y within 10 px counts as one line
-
-
-# ---------------------------------------------------------------- images
-def read_image(path: Path) -> np.ndarray:
-    """H x W x 3 uint8 BGR image from any path (decoded from bytes, so non-ASCII paths work)."""
-    path = Path(path)
-    if not path.is_file():
-        raise PpocrError(f"{path}: no such image file")
-    image = cv2.imdecode(np.fromfile(str(path), dtype=np.uint8), cv2.IMREAD_COLOR)
-    if image is None or image.size == 0:
-        raise PpocrError(f"{path}: not a readable image (corrupt or unsupported format)")
-    return image
 
 
 def _as_bgr(image: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""``ppocr-bench synth``: spec, output folder checks, parallel rendering, resume and shards."""
+"""``ppocr-bench synth``: spec, output folder checks, parallel rendering, resume and shards
+(merged by :mod:`ppocr_bench.synth.merge`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import hashlib
 import json
 import multiprocessing as mp
 import platform
-import shutil
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from enum import Enum
@@ -17,7 +18,8 @@ import numpy as np
 from ppocr_bench import __version__
 from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.text.sampler import LineSampler
-from ppocr_bench.errors import PpocrError
+from ppocr_bench.errors import PpocrError, PpocrWarning
+from ppocr_bench.paths import ensure_writable_dir
 from ppocr_bench.text.fonts import FontFace, fonts_for_lang
 from ppocr_bench.text.langs import get_lang
 from ppocr_bench.synth import writer
@@ -59,13 +61,22 @@ class SynthSpec:
         return {**asdict(self), "kind": self.kind.value, "engine": self.engine.value}
 
 
-def validate(spec: SynthSpec) -> None:
+def validate(spec: SynthSpec, workers: int = 1) -> None:
+    """Refuse, before anything is written, a spec or worker count that cannot run: one line."""
     lang = get_lang(spec.lang)
     if spec.count <= 0:
         raise PpocrError(f"--count must be a positive number of images, got {spec.count}")
+    if spec.seed < 0:
+        raise PpocrError(f"--seed must be 0 or more, got {spec.seed}")
+    if workers <= 0:
+        raise PpocrError(f"--workers must be a positive number of processes, got {workers}")
     if spec.vertical and not lang.vertical:
         raise PpocrError(f"--vertical is only for languages with vertical text (ja, zh), "
                          f"not {spec.lang}")
+    if spec.engine is Engine.trdg:
+        from ppocr_bench.synth.trdg_engine import load_trdg
+
+        load_trdg()
 
 
 def parse_shard(text: str | None) -> tuple[int, int]:
@@ -77,7 +88,7 @@ def parse_shard(text: str | None) -> tuple[int, int]:
     except ValueError:
         raise PpocrError(f"--shard must look like K/N (e.g. 0/4), got {text!r}") from None
     if not 0 <= k < n:
-        raise PpocrError(f"--shard {text}: K must satisfy 0 <= K < N")
+        raise PpocrError(f"--shard {text}: K and N must satisfy 0 <= K < N")
     return k, n
 
 
@@ -197,16 +208,10 @@ def read_manifest(out: Path) -> dict | None:
 
 def prepare_out(out: Path, manifest: dict) -> None:
     """Create ``out`` or check it belongs to this run; write the manifest if new."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        probe = out / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except OSError as exc:
-        raise PpocrError(f"cannot write to {out}: {exc.strerror or exc}") from None
+    ensure_writable_dir(out)
     old = read_manifest(out)
     if old is None:
-        if any(p.name != ".write-test" for p in out.iterdir()):
+        if any(out.iterdir()):
             raise PpocrError(f"{out} is not empty and holds no synth manifest: use an empty "
                              "or new --out folder")
     elif old.get("spec") != manifest["spec"]:
@@ -261,56 +266,32 @@ def run_synth(spec: SynthSpec, out: Path, *, workers: int = 1, shard: tuple[int,
               on_start: Callable[[int], None] | None = None,
               on_sample: Callable[[int], None] | None = None) -> SynthResult:
     """Render the samples of ``spec`` that ``out`` lacks (in this shard), then, when every
-    sample is there, write the label files. ``on_start(n_todo)`` and ``on_sample(index)``
-    report progress."""
-    validate(spec)
+    sample is there, write the label files. A damaged sample of this shard (an unreadable part
+    record, a file it lists gone) is rendered again after a PpocrWarning naming the file;
+    intact samples are not touched. ``on_start(n_todo)`` and ``on_sample(index)`` report
+    progress."""
+    validate(spec, workers)
     k, n = shard
     faces = fonts_for_lang(spec.lang, font_dirs)
     manifest = new_manifest(spec, faces)
     prepare_out(out, manifest)
     writer.remove_partial_files(out)
-    mine = list(range(k, spec.count, n))
-    todo = writer.missing_indices(out, mine)
+    mine = set(range(k, spec.count, n))
+    incomplete = writer.incomplete_samples(out, list(range(spec.count)))
+    todo = [i for i in sorted(incomplete) if i in mine]
+    for index in todo:
+        if incomplete[index] is not None:
+            warnings.warn(PpocrWarning(f"{incomplete[index]}: rendering sample {index} again"))
     if on_start:
         on_start(len(todo))
     for index in render_indices(spec, faces, out, todo, workers):
         if on_sample:
             on_sample(index)
-    complete = not writer.missing_indices(out, list(range(spec.count)))
+    others = [i for i in incomplete if i not in mine]  # other shards may have filled them in
+    complete = not writer.incomplete_samples(out, others)
     if complete:
         manifest = finalize(out, spec, faces)
     return SynthResult(out, len(todo), len(mine) - len(todo), complete, manifest)
-
-
-def merge_shards(out: Path, shard_dirs: list[Path]) -> SynthResult:
-    """Copy the samples of several shard folders of one run into ``out`` and finalize it."""
-    manifests = [read_manifest(d) for d in shard_dirs]
-    for d, m in zip(shard_dirs, manifests):
-        if m is None:
-            raise PpocrError(f"{d}: no {MANIFEST}: not a synth output folder")
-        if m["spec"] != manifests[0]["spec"]:
-            raise PpocrError(f"{d}: belongs to another run ({m['command']}) than "
-                             f"{shard_dirs[0]} ({manifests[0]['command']})")
-    spec = spec_from_json(manifests[0]["spec"])
-    prepare_out(out, {k: v for k, v in manifests[0].items() if k != "counts"})
-    copied = 0
-    for d in shard_dirs:
-        for part in sorted((d / "parts").glob("*.json")):
-            if (out / "parts" / part.name).exists():
-                continue
-            record = json.loads(part.read_text(encoding="utf-8"))
-            files = [f"det/{record['image']}"] + [f"rec/{r['image']}" for r in record["rec"]]
-            files += [f"cls/{c['image']}" for c in record["cls"]]
-            for rel in files:
-                shutil.copyfile(d / rel, out / rel)
-            shutil.copyfile(part, out / "parts" / part.name)
-            copied += 1
-    missing = writer.missing_indices(out, list(range(spec.count)))
-    if missing:
-        raise PpocrError(f"{out}: {len(missing)} of {spec.count} samples are in none of the "
-                         f"shards (first missing: {missing[0]})")
-    faces = fonts_for_lang(spec.lang)
-    return SynthResult(out, copied, 0, True, finalize(out, spec, faces))
 
 
 def spec_from_json(data: dict) -> SynthSpec:

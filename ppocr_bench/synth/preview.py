@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ppocr_bench.data.images import read_image
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.paths import ensure_writable_file
 
 THUMB_H = 300
 SHEET_W = 1500
@@ -21,8 +24,12 @@ def _det_samples(out: Path, limit: int) -> list[tuple[Path, list[dict]]]:
     return rows
 
 
+def _open_rgb(path: Path) -> Image.Image:
+    return Image.fromarray(np.ascontiguousarray(read_image(path)[:, :, ::-1]))
+
+
 def _thumb(path: Path, labels: list[dict]) -> Image.Image:
-    image = Image.open(path).convert("RGB")
+    image = _open_rgb(path)
     draw = ImageDraw.Draw(image)
     for label in labels:
         points = [tuple(p) for p in label["points"]]
@@ -49,7 +56,7 @@ def _crop_tiles(out: Path, limit: int) -> list[Image.Image]:
     step = max(1, len(lines) // limit)
     for line in lines[::step][:limit]:
         meta = json.loads(line)
-        crop = Image.open(out / "rec" / meta["image"]).convert("RGB")
+        crop = _open_rgb(out / "rec" / meta["image"])
         crop = crop.resize((max(1, round(crop.width * 40 / crop.height)), 40), Image.BILINEAR)
         crop = crop.crop((0, 0, min(crop.width, 460), 40))
         font = ImageFont.truetype(meta["font"], 18, index=meta["face"])
@@ -62,9 +69,16 @@ def _crop_tiles(out: Path, limit: int) -> list[Image.Image]:
 
 def write_preview(out: Path, path: Path | None = None, *, images: int = 6,
                   crops: int = 24) -> Path:
-    """Write ``out/preview.png`` (or ``path``): thumbnails with polygons, then crops + texts."""
+    """Write ``out/preview.png`` (or ``path``): thumbnails with polygons, then crops + texts.
+    ``path`` is checked first: a folder that cannot be written or a suffix Pillow cannot
+    save is one PpocrError before any image is read."""
     if not (out / "det" / "label.txt").exists():
         raise PpocrError(f"{out}: no det/label.txt: the synth run is not complete")
+    path = Path(path or out / "preview.png")
+    if Image.registered_extensions().get(path.suffix.lower()) not in Image.SAVE:
+        raise PpocrError(f"{path}: cannot write an image with suffix {path.suffix!r} "
+                         "(use .png or .jpg)")
+    ensure_writable_file(path)
     thumbs = [_thumb(p, labels) for p, labels in _det_samples(out, images)]
     rows = _pack(thumbs, SHEET_W) + _pack(_crop_tiles(out, crops), SHEET_W)
     height = sum(max(im.height for im in row) + 8 for row in rows) + 8
@@ -76,6 +90,5 @@ def write_preview(out: Path, path: Path | None = None, *, images: int = 6,
             sheet.paste(im, (x, y))
             x += im.width + 8
         y += max(im.height for im in row) + 8
-    path = path or out / "preview.png"
     sheet.save(path)
     return path

@@ -49,7 +49,7 @@ def load_trdg() -> ModuleType:
             from trdg import computer_text_generator, data_generator
     except ImportError as exc:
         raise PpocrError(
-            f"the trdg engine needs trdg ({exc}): pip install --no-deps trdg==1.8.0 "
+            f"--engine trdg needs trdg ({exc}): pip install --no-deps trdg==1.8.0 "
             "python-bidi arabic-reshaper tqdm requests"
         ) from None
     computer_text_generator.get_text_height = _text_height

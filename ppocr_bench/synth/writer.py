@@ -1,8 +1,10 @@
 """The dataset folder of a synth run: per-sample files, part records and the label files.
 
 Each sample ``i`` writes its images, then ``parts/<stem>.json`` last, atomically: a sample is done
-exactly when its part exists, which is what lets an interrupted run (or one shard of many) resume
-without duplicates or losses. ``assemble`` then writes every label file from the parts in index
+exactly when its part record reads and every file it lists exists
+(:func:`incomplete_samples`), which is what lets an interrupted run (or one shard of many)
+resume without duplicates or losses, and a damaged sample (a corrupted record, a deleted image)
+be rendered again. ``assemble`` then writes every label file from the parts in index
 order, so the result does not depend on the order in which workers finished.
 """
 
@@ -17,9 +19,11 @@ import numpy as np
 
 from ppocr_bench.data.labels import format_det_line, format_icdar_lines
 from ppocr_bench.data.transforms import crop_polygon
+from ppocr_bench.errors import PpocrError
 from ppocr_bench.synth.page import Page
 
 JPEG_QUALITY = 92
+RECORD_KEYS = ("index", "kind", "image", "size", "det", "rec", "cls")
 
 
 def stem(index: int) -> str:
@@ -92,12 +96,63 @@ def remove_partial_files(out: Path) -> int:
     return len(leftovers)
 
 
-def missing_indices(out: Path, indices: list[int]) -> list[int]:
-    return [i for i in indices if not part_path(out, i).exists()]
+def sample_files(record: dict) -> list[str]:
+    """The files of one sample, relative to the output folder: its full image, then its rec
+    and cls crops (the part record itself not included)."""
+    return ([f"det/{record['image']}"] + [f"rec/{r['image']}" for r in record["rec"]]
+            + [f"cls/{c['image']}" for c in record["cls"]])
 
 
 def load_record(out: Path, index: int) -> dict:
-    return json.loads(part_path(out, index).read_text(encoding="utf-8"))
+    """The part record of sample ``index``; PpocrError naming the file when it is not one."""
+    path = part_path(out, index)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(record, dict):
+            raise ValueError("not a JSON object")
+        lacking = [k for k in RECORD_KEYS if k not in record]
+        if lacking:
+            raise ValueError(f"no {', '.join(lacking)}")
+        if record["index"] != index:
+            raise ValueError(f"it holds sample {record['index']}")
+        sample_files(record)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        raise PpocrError(f"{path}: unreadable part record ({why})") from None
+    return record
+
+
+def _listing(out: Path) -> set[str]:
+    """Every file of the sample folders, as ``det/images/NAME`` ... (one scan per folder)."""
+    names = set()
+    for sub in ("det/images", "rec/images", "cls/images"):
+        if (out / sub).is_dir():
+            names.update(f"{sub}/{entry.name}" for entry in os.scandir(out / sub))
+    return names
+
+
+def incomplete_samples(out: Path, indices: list[int]) -> dict[int, str | None]:
+    """The samples among ``indices`` that ``out`` lacks: index -> None when it has no part
+    record, or why it is damaged (an unreadable part record, or a file its record lists that
+    is gone), a message naming the file. Intact samples are left out."""
+    parts = {p.name for p in (out / "parts").glob("*.json")} if (out / "parts").is_dir() else set()
+    listing: set[str] | None = None
+    found: dict[int, str | None] = {}
+    for index in indices:
+        if part_path(out, index).name not in parts:
+            found[index] = None
+            continue
+        try:
+            record = load_record(out, index)
+        except PpocrError as exc:
+            found[index] = str(exc)
+            continue
+        listing = _listing(out) if listing is None else listing
+        gone = [rel for rel in sample_files(record) if rel not in listing]
+        if gone:
+            found[index] = (f"{out / gone[0]}: missing, though {part_path(out, index)} lists it"
+                            + (f" (and {len(gone) - 1} more files)" if len(gone) > 1 else ""))
+    return found
 
 
 def assemble(out: Path, count: int) -> tuple[dict[str, int], dict[tuple[str, int], int]]:

@@ -23,22 +23,6 @@ MANIFEST_DEPTH = 3
 SHOWN = 3
 
 
-def check_writable_dir(path: str | Path) -> None:
-    """PpocrError unless ``path`` is a folder, or can be made one, that this process can write
-    in. Creates nothing: a temporary folder is made and removed in the nearest existing
-    ancestor (``os.access`` would not do: root passes it on /sys and on read-only mounts)."""
-    path = Path(path)
-    probe = path.absolute()
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    if not probe.is_dir():
-        raise PpocrError(f"{path}: cannot be a folder: {probe} is a file")
-    try:
-        Path(tempfile.mkdtemp(prefix=".write-test-", dir=probe)).rmdir()
-    except OSError as exc:
-        raise PpocrError(f"{path}: not writable ({exc.strerror or exc} in {probe})") from None
-
-
 def check_images(labels: Path, paths: Iterable[str]) -> None:
     """PpocrError unless every image of ``paths`` (paths as listed in the label file
     ``labels``, relative to its folder) is a file: ``LABELS:LINE: image PATH not found (N of M

@@ -23,6 +23,7 @@ import torch
 from torch.utils.data import Dataset, Sampler
 
 from ppocr_bench.data.db_targets import make_db_targets
+from ppocr_bench.data.images import read_image
 from ppocr_bench.data.labels import (
     is_dont_care,
     read_cls_labels,
@@ -41,13 +42,6 @@ from ppocr_bench.train.randaugment import RandAugment, rand_augment
 
 log = logging.getLogger(__name__)
 NO_DET_AUGMENT = DetAugment(flip=False, rotate=False, scale=False, crop=False)
-
-
-def read_image(path: Path) -> np.ndarray:
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if image is None:
-        raise PpocrError(f"{path}: missing or unreadable image")
-    return image
 
 
 def sample_rng(seed: int, epoch: int, index: int) -> np.random.Generator:

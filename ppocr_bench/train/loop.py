@@ -43,10 +43,10 @@ import torch.distributed as dist
 from torch.utils.data import DataLoader
 
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.paths import ensure_writable_dir
 from ppocr_bench.models import load_weights
 from ppocr_bench.train import checkpoints as ck
 from ppocr_bench.train import tasks
-from ppocr_bench.train.checks import check_writable_dir
 from ppocr_bench.train.config import METRIC, TrainConfig
 from ppocr_bench.train.datasets import ResumableBatchSampler, worker_init
 from ppocr_bench.train.progress import NullProgress, TrainProgress
@@ -132,7 +132,7 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     elif ck.list_checkpoints(run_dir) or (run_dir / "log.jsonl").exists():
         raise PpocrError(f"{run_dir} already holds a training run: resume it (--resume) or "
                          "choose a new --out folder")
-    check_writable_dir(run_dir)
+    ensure_writable_dir(run_dir, create=False)
     torch.manual_seed(config.seed)
     notes: list[str] = []
     model = tasks.build_model(config, run_dir, resume, notes)

@@ -17,7 +17,7 @@ from ppocr_bench.metrics.rec import RecAccumulator
 from ppocr_bench.models import OcrModel
 from ppocr_bench.postprocess.ctc import ctc_greedy_decode
 from ppocr_bench.postprocess.db import db_postprocess
-from ppocr_bench.train.datasets import read_image
+from ppocr_bench.data.images import read_image
 
 
 class _Fixed(Dataset):

@@ -1,12 +1,27 @@
-"""``zoo_add``: publish a training run's weights as a model of a zoo entry (``zoo/NAME``)."""
+"""``zoo_add``: publish a training run's weights as a model of a zoo entry (``zoo/NAME``).
+
+A recognizer is only listed for a language it can read: its charset must write at least
+:data:`MIN_WORD_COVERAGE` of the language's corpus words, weighted by frequency
+(``corpora/LANG/words.tsv``). Words, not charset entries, because a charset's rare characters
+matter little and its common ones (kana for ja, accents for fr) a lot: PaddleOCR's Chinese
+charset holds 5,604 of the 6,888 characters of our zh charset yet writes all of its words; our
+zh charset holds 2,004 of the 3,279 ja characters yet writes 17% of the ja words. Refusals say
+both figures.
+"""
 
 from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.text.corpus import load_charset, load_words
+from ppocr_bench.text.langs import get_lang
 from ppocr_bench.models import read_weights_info, resolve_spec
 from ppocr_bench.synth.pipeline import read_manifest
 from ppocr_bench.train.config import load_config
@@ -45,12 +60,55 @@ def _data_command(data: str) -> str:
     return "; ".join(commands.values()) + f"; labels of all of them in {data}"
 
 
+MIN_WORD_COVERAGE = 0.98
+
+
+@dataclass(frozen=True)
+class LangCoverage:
+    """How much of language ``lang`` a charset covers: ``chars`` of the ``charset_size``
+    characters of the language's charset, and ``words``, the share (0..1) of its corpus word
+    occurrences made only of the charset's characters."""
+
+    lang: str
+    chars: int
+    charset_size: int
+    words: float
+
+
+def lang_coverage(charset: Iterable[str], lang: str) -> LangCoverage:
+    have = set(charset)
+    need = load_charset(lang)
+    words, counts = load_words(lang)
+    writable = np.array([set(word) <= have for word in words], dtype=bool)
+    total = float(np.sum(counts))
+    share = float(np.sum(np.asarray(counts)[writable])) / total if total else 0.0
+    return LangCoverage(lang, sum(ch in have for ch in need), len(need), share)
+
+
+def check_lang_coverage(charset: Iterable[str], langs: list[str], source: Path) -> None:
+    """PpocrError naming ``source`` (the weights) for the first of ``langs`` that ``charset``
+    does not cover (:data:`MIN_WORD_COVERAGE`)."""
+    charset = list(charset)
+    for lang in langs:
+        cov = lang_coverage(charset, lang)
+        if cov.words < MIN_WORD_COVERAGE:
+            raise PpocrError(
+                f"{source}: --lang {lang}: the model's charset covers {cov.chars:,} of "
+                f"{cov.charset_size:,} characters ({cov.chars / cov.charset_size:.1%}) of the "
+                f"{lang} charset and writes {cov.words:.1%} of the {lang} corpus words; a "
+                f"model for {lang} must write at least {MIN_WORD_COVERAGE:.0%} of them")
+
+
 def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
             langs: list[str]) -> ZooCard:
     """Copy the run's best weights (final ones when it had no validation set) and its charset
     into ``zoo_dir/name/`` as ``{task}_{run}.safetensors`` and add the model to ``card.toml``,
-    replacing the entry's model of the same task and languages. Returns the card written."""
+    replacing the entry's model of the same task and languages. Returns the card written.
+    A rec model is refused (nothing written) for a language its charset does not cover
+    (:func:`check_lang_coverage`)."""
     run_dir = Path(run_dir)
+    for lang in langs:
+        get_lang(lang)
     config = load_config(run_dir / "config.json")
     if config.task != task:
         raise PpocrError(f"{run_dir} trained a {config.task} model, not {task}")
@@ -62,6 +120,8 @@ def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
     result_path = run_dir / "result.json"
     result = json.loads(result_path.read_text(encoding="utf-8")) if result_path.exists() else {}
     info = read_weights_info(weights)
+    if info.charset is not None:
+        check_lang_coverage(info.charset, langs, weights)
     root = Path(zoo_dir) / name
     card = read_card(root) if (root / "card.toml").exists() else ZooCard(root, name)
     root.mkdir(parents=True, exist_ok=True)

@@ -7,22 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
+from cli_run import cli, one_line_error
 
 DET_KEYS = {"precision", "recall", "hmean", "hmean_scene", "hmean_document", "params", "size_mb",
             "latency_ms_p50", "latency_ms_p90"}
-
-
-def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ppocr_bench", *map(str, args)],
-                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "200"})
-
-
-def one_line_error(proc: subprocess.CompletedProcess, needle: str) -> None:
-    assert proc.returncode == 2, proc.stdout + proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
-    assert needle in lines[0], lines[0]
 
 
 @pytest.fixture
@@ -86,7 +74,7 @@ def test_ocr_corrupt_image(zoo, tmp_path):
     one_line_error(cli("ocr", bad, "--zoo", zoo), f"{bad}: not a readable image")
 
 
-def test_ocr_charset_mismatch(zoo, tmp_path):
+def test_ocr_charset_mismatch(zoo, data, tmp_path):
     import shutil
 
     from ppocr_bench.zoo.card import read_card, sha256_file, write_card
@@ -97,7 +85,7 @@ def test_ocr_charset_mismatch(zoo, tmp_path):
     card = read_card(copy)
     card.find("rec").charset_sha256 = sha256_file(copy / "charset.txt")
     write_card(card)
-    one_line_error(cli("ocr", zoo / "det.onnx", "--zoo", copy), "charset")
+    one_line_error(cli("ocr", data / "det" / "images" / "000000.jpg", "--zoo", copy), "charset")
 
 
 def test_train_plot_and_zoo_add(data, tmp_path):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from test_cli import one_line_error
+from cli_run import one_line_error
 
 import ppocr_bench
 
@@ -77,8 +77,8 @@ def test_resume_refuses_changed_options_in_one_line(stopped):
 
 def test_bad_train_input_is_one_line_before_any_work(tiny_set, tmp_path):
     (tmp_path / "file").write_text("x")
-    for out, needle in ((tmp_path / "file" / "run", "run: cannot be a folder"),
-                        ("/sys/ppocr-run", "/sys/ppocr-run: not writable")):
+    for out, needle in ((tmp_path / "file" / "run", "run: cannot write here"),
+                        ("/sys/ppocr-run", "/sys/ppocr-run: cannot write here")):
         one_line_error(run("train", "cls", "--data", tiny_set, "--out", out, "--steps", 1,
                            *TINY, cwd=tmp_path), needle)
     one_line_error(run("train", "cls", "--out", "r", "--steps", 1, cwd=tmp_path),

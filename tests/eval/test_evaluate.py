@@ -195,8 +195,8 @@ def _install_fake_system(monkeypatch, oracle: _Oracle) -> None:
 
     module = types.ModuleType("ppocr_bench.inference.system")
     module.load_predictors = load_predictors
-    module.read_image = oracle.read_image
     monkeypatch.setitem(sys.modules, "ppocr_bench.inference.system", module)
+    monkeypatch.setattr("ppocr_bench.data.images.read_image", oracle.read_image)
 
 
 def _check_layout(result: dict) -> None:

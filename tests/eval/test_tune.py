@@ -9,7 +9,8 @@ import pytest
 from ppocr_bench.data.db_targets import make_shrink_map
 from ppocr_bench.data.labels import read_det_labels
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.inference.system import DetPredictor, load_predictors, read_image
+from ppocr_bench.data.images import read_image
+from ppocr_bench.inference.system import DetPredictor, load_predictors
 from ppocr_bench.eval.tune import det_label_file, record, sweep, write_sweep
 from ppocr_bench.zoo.card import read_card, write_card
 

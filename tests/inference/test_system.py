@@ -11,7 +11,6 @@ from ppocr_bench.inference.system import (
     OcrSystem,
     RecPredictor,
     load_predictors,
-    read_image,
     sort_boxes,
 )
 from ppocr_bench.zoo.card import read_card, sha256_file, write_card
@@ -255,21 +254,3 @@ def test_tampered_weights_are_refused(tmp_path, random_zoo):
         fh.write(b"\0")
     with pytest.raises(PpocrError, match="sha256 differs"):
         load_predictors(card, "en")
-
-
-# ---------------------------------------------------------------- images
-def test_read_image_handles_non_ascii_paths_and_bad_files(tmp_path):
-    import cv2
-
-    image = _synthetic_page()
-    path = tmp_path / "页面 é.png"
-    ok, data = cv2.imencode(".png", image)
-    data.tofile(str(path))
-    np.testing.assert_array_equal(read_image(path), image)
-    corrupt = tmp_path / "corrupt.jpg"
-    corrupt.write_bytes(b"\xff\xd8\xff garbage")
-    with pytest.raises(PpocrError) as info:
-        read_image(corrupt)
-    assert str(info.value) == f"{corrupt}: not a readable image (corrupt or unsupported format)"
-    with pytest.raises(PpocrError, match="no such image file"):
-        read_image(tmp_path / "missing.png")

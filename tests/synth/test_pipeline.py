@@ -121,7 +121,7 @@ def test_resume_after_kill_loses_and_duplicates_nothing(tmp_path, synth_run):
 
 
 def test_shards_merge_to_the_whole_run(tmp_path, synth_run):
-    from ppocr_bench.synth.pipeline import merge_shards
+    from ppocr_bench.synth.merge import merge_shards
 
     spec = SynthSpec(lang="en", count=6, seed=3)
     parts = []
@@ -159,7 +159,7 @@ def latin_font_dir(tmp_path):
     ("lang", ["--lang", "xx"], "unknown language 'xx': supported languages are zh, en, fr, de"),
     ("count", ["--count", "0"], "--count must be a positive"),
     ("count", ["--count", "-3"], "--count must be a positive"),
-    ("unwritable", ["--out", "{file}/sub"], "cannot write to"),
+    ("unwritable", ["--out", "{file}/sub"], "cannot write here"),
     ("manifest", ["--out", "{other}", "--count", "2"], "belongs to another run"),
     ("fonts", ["--lang", "ja", "--font-dir", "{fonts}"], "no font covers the ja charset"),
     ("kind", ["--kind", "poster"], "--kind must be one of scene, document, both"),

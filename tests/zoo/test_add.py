@@ -47,3 +47,48 @@ def test_data_of_a_label_file_names_each_synth_folder_it_points_into(tiny_set, s
     assert described.count("ppocr-bench synth --lang en") == 2
     assert f"--out {tiny_set}" in described and f"--out {synth_en}" in described
     assert described.endswith(f"labels of all of them in {labels}")
+
+
+# ---------------------------------------------------------------- languages the charset covers
+@pytest.fixture(scope="module")
+def rec_run(synth_en, tmp_path_factory):
+    run = tmp_path_factory.mktemp("runs") / "rec_en"
+    train(TrainConfig(task="rec", data=str(synth_en), out=str(run), steps=1, batch_size=2,
+                      max_samples=2, workers=0, threads=1, device="cpu", charset="lang:en",
+                      overrides={"input_size": (3, 32, 64), "scale": 0.35, "hidden_size": 8}))
+    return run
+
+
+def test_lang_coverage_counts_characters_and_words():
+    from ppocr_bench.text.corpus import load_charset
+    from ppocr_bench.zoo.add import LangCoverage, lang_coverage
+
+    en = load_charset("en")
+    assert lang_coverage(en, "en") == LangCoverage("en", len(en), len(en), 1.0)
+    assert lang_coverage([], "fr") == LangCoverage("fr", 0, len(load_charset("fr")), 0.0)
+    no_e = lang_coverage([c for c in en if c != "e"], "en")
+    assert no_e.chars == len(en) - 1 and 0.2 < no_e.words < 0.8  # 'e' is in most words
+
+
+def test_zoo_add_refuses_a_language_the_charset_does_not_cover(rec_run, tmp_path):
+    zoo = tmp_path / "zoo"
+    zoo_add(rec_run, zoo, "tiny", "rec", ["en"])
+    before = {p: p.read_bytes() for p in sorted(zoo.rglob("*")) if p.is_file()}
+    with pytest.raises(PpocrError, match=(
+            rf"^{rec_run}/\w+\.safetensors: --lang ja: the model's charset covers [\d,]+ of "
+            r"3,279 characters \(\d+\.\d%\) of the ja charset and writes \d+\.\d% of the ja "
+            r"corpus words; a model for ja must write at least 98% of them$")):
+        zoo_add(rec_run, zoo, "tiny", "rec", ["en", "ja"])
+    assert {p: p.read_bytes() for p in sorted(zoo.rglob("*")) if p.is_file()} == before
+    with pytest.raises(PpocrError, match="unknown language 'xx'"):
+        zoo_add(rec_run, zoo, "tiny", "rec", ["xx"])
+
+
+def test_zoo_add_of_an_uncovered_language_is_one_line(rec_run, tmp_path):
+    from cli_run import cli, one_line_error
+
+    zoo = tmp_path / "zoo"
+    proc = cli("zoo", "add", rec_run, "--name", "tiny", "--task", "rec", "--lang", "ja",
+               "--zoo-dir", zoo)
+    one_line_error(proc, "--lang ja: the model's charset covers ")
+    assert not zoo.exists()

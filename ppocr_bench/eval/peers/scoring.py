@@ -45,7 +45,7 @@ def _peer_figures(peer: Any, task: str, sample: np.ndarray, runs: int) -> dict[s
 def _peer_det_and_system(peer: Any, label_file: Path, run: dict) -> None:
     """Det and end-to-end metrics from one pass of the peer's whole pipeline per image (the
     same accumulators and e2e text rule as :meth:`_Run.det_and_system`)."""
-    from ppocr_bench.inference.system import read_image
+    from ppocr_bench.data.images import read_image
 
     gt, root = read_det_labels(label_file), label_file.parent
     run["counts"].update(det_images=len(gt), det_instances=sum(len(v) for v in gt.values()))
@@ -84,7 +84,7 @@ def _peer_det_and_system(peer: Any, label_file: Path, run: dict) -> None:
 
 def _peer_crops(peer: Any, task: str, label_file: Path, run: dict) -> None:
     """cls or rec accuracy of the peer on the GT crops, in batches of BATCH."""
-    from ppocr_bench.inference.system import read_image
+    from ppocr_bench.data.images import read_image
 
     labels = (read_cls_labels if task == "cls" else read_rec_labels)(label_file)
     run["counts"][f"{task}_crops"] = len(labels)

@@ -16,7 +16,7 @@ import pytest
 from wheel_fixtures import need_wheels
 
 from ppocr_bench.zoo.importers.official import import_entry
-from ppocr_bench.inference.system import read_image
+from ppocr_bench.data.images import read_image
 
 
 @pytest.fixture(scope="module")
