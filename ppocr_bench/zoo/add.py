@@ -10,7 +10,8 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import read_weights_info, resolve_spec
 from ppocr_bench.synth.pipeline import read_manifest
 from ppocr_bench.train.config import load_config
-from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, sha256_file, write_card
+from ppocr_bench.files import sha256_file
+from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, write_card
 
 
 def _synth_command(folder: Path) -> str | None:

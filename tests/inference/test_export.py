@@ -10,7 +10,8 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.inference.export import export_onnx, export_zoo
 from ppocr_bench.models import create_model, save_weights
 from ppocr_bench.inference.system import load_predictors, onnx_file
-from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, sha256_file, write_card
+from ppocr_bench.files import sha256_file
+from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, write_card
 
 CHARSET = list("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX")
 TOLERANCE = 1e-4

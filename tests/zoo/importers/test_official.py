@@ -13,7 +13,8 @@ from ppocr_bench.zoo.importers import official, wheels
 from ppocr_bench.zoo.importers.official import OFFICIAL, RAPIDOCR, build_model, import_entry
 from ppocr_bench.models import load_weights
 from ppocr_bench.inference.system import load_zoo_model
-from ppocr_bench.zoo.card import read_card, sha256_file
+from ppocr_bench.files import sha256_file
+from ppocr_bench.zoo.card import read_card
 
 EN_REC = OFFICIAL["ppocrv3-en"].models[2]
 EN_DICT = [chr(c) for c in range(0x21, 0x7F)] + [" "]  # 95 lines, " " last, as en_dict.txt
