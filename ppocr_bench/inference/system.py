@@ -31,7 +31,8 @@ from ppocr_bench.postprocess.cls import cls_decode, should_flip
 from ppocr_bench.postprocess.ctc import ctc_greedy_decode
 from ppocr_bench.postprocess.db import db_postprocess
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, Profile, get_profile
-from ppocr_bench.zoo.card import ZooCard, ZooModel, read_charset_file, verified_file
+from ppocr_bench.text.charset import read_charset_file
+from ppocr_bench.zoo.card import ZooCard, ZooModel, verified_file
 
 EXPORT_COMMAND = "ppocr-bench export {root} --onnx"
 MIN_BOX_SIDE = 3  # PaddleOCR filter_tag_det_res: boxes with a side <= 3 px are dropped

@@ -39,6 +39,7 @@ from torch.utils.data import DataLoader
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import load_weights
+from ppocr_bench.text.charset import charset_text
 from ppocr_bench.train import checkpoints as ck
 from ppocr_bench.train import tasks
 from ppocr_bench.train.config import METRIC, TrainConfig, load_config, save_config
@@ -196,7 +197,7 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
         run_dir.mkdir(parents=True, exist_ok=True)
         save_config(config, run_dir / "config.json")
         if model.charset is not None:
-            ck.atomic_write_text(run_dir / "charset.txt", "".join(f"{c}\n" for c in model.charset))
+            ck.atomic_write_text(run_dir / "charset.txt", charset_text(model.charset))
     log = _Log(run_dir / "log.jsonl", step if resume else None) if rank0 else None
     for note in notes:
         progress.message(note)

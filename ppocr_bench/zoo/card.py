@@ -209,17 +209,6 @@ def verified_file(card: ZooCard, relative: str, expected: str | None) -> Path:
     return path
 
 
-def read_charset_file(path: Path) -> list[str]:
-    """A charset file: one character per line (PaddleOCR dictionary format)."""
-    chars = path.read_text(encoding="utf-8").split("\n")
-    if chars and chars[-1] == "":
-        chars.pop()
-    for n, ch in enumerate(chars, 1):
-        if len(ch) != 1:
-            raise PpocrError(f"{path}:{n}: expected one character per line, got {ch!r}")
-    return chars
-
-
 def list_entries(zoo_dir: Path = ZOO_DIR) -> list[ZooCard]:
     return [read_card(p.parent) for p in sorted(Path(zoo_dir).glob("*/card.toml"))]
 

@@ -8,8 +8,9 @@ import pytest
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.files import sha256_file
-from ppocr_bench.zoo.card import (ZooCard, ZooModel, list_entries, read_card, read_charset_file,
-                                  verified_file, write_card)
+from ppocr_bench.text.charset import read_charset_file
+from ppocr_bench.zoo.card import (ZooCard, ZooModel, list_entries, read_card, verified_file,
+                                  write_card)
 
 
 def _card(root: Path) -> ZooCard:
@@ -72,12 +73,6 @@ def test_malformed_cards(tmp_path: Path, text: str, problem: str):
 def test_not_a_zoo_entry(tmp_path: Path):
     with pytest.raises(PpocrError, match="no card.toml"):
         read_card(tmp_path)
-
-
-def test_charset_file_with_a_long_line(tmp_path: Path):
-    (tmp_path / "c.txt").write_text("a\nbc\n", encoding="utf-8")
-    with pytest.raises(PpocrError, match=r"c.txt:2:"):
-        read_charset_file(tmp_path / "c.txt")
 
 
 def test_cards_at_one_entry_or_a_zoo_folder(tmp_path: Path):
