@@ -25,6 +25,7 @@ from ppocr_bench.data.transforms import (
     get_rotate_crop_image,
     rec_resize_norm,
 )
+from ppocr_bench.data.labels import TASKS
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import OcrModel, create_model, load_weights
 from ppocr_bench.postprocess.cls import cls_decode, should_flip
@@ -330,7 +331,7 @@ def load_predictors(card: ZooCard, lang: str, *, backend: str = "torch", threads
     if backend not in BACKENDS:
         raise PpocrError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
     preds = Predictors(None, None, None, name=str(card.root))
-    for task in ("det", "cls", "rec"):
+    for task in TASKS:
         entry = card.find(task, lang if task == "rec" else None)
         if entry is None:
             continue

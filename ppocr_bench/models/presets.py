@@ -19,6 +19,7 @@ from typing import Any
 
 from torch import nn
 
+from ppocr_bench.data.labels import Task
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models.backbones.mobilenet_v3 import (
     SUPPORTED_SCALES,
@@ -34,12 +35,6 @@ from ppocr_bench.models.model import OcrModel
 from ppocr_bench.models.necks.db_fpn import DBFPN, RSEFPN
 from ppocr_bench.models.necks.sequence import SequenceNeck
 from ppocr_bench.models.necks.svtr import SVTRNeck
-
-
-class Task(str, Enum):
-    DET = "det"
-    CLS = "cls"
-    REC = "rec"
 
 
 class Backbone(str, Enum):

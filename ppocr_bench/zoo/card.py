@@ -44,12 +44,11 @@ from pathlib import Path
 import tomli_w
 
 from ppocr_bench import REPO_ROOT
-from ppocr_bench.data.labels import LABEL_FILES
+from ppocr_bench.data.labels import LABEL_FILES, TASKS
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.files import sha256_file
 
 ZOO_DIR = REPO_ROOT / "zoo"
-TASKS = ("det", "cls", "rec")
 #: det ``[model.post]`` keys -> the open-closed range of values they take
 POST_KEYS = {"thresh": (0.0, 1.0), "box_thresh": (0.0, 1.0), "unclip_ratio": (0.0, 10.0)}
 

@@ -230,3 +230,9 @@ def test_charset_errors() -> None:
     assert create_model("rec_mv3_crnn", charset=["a", " "], use_space=False).head.out_channels == 3
     with pytest.raises(PpocrError, match="empty"):
         create_model("rec_mv3_crnn", charset=[])
+
+
+def test_count_parameters_counts_learnable_tensors_only():
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4))
+    # conv weight and bias, BN weight and bias; BN running statistics are buffers, not counted
+    assert count_parameters(model) == 3 * 4 * 9 + 4 + 4 + 4
