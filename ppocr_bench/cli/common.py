@@ -2,20 +2,101 @@
 
 from __future__ import annotations
 
+import inspect
+from typing import Any
+
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
                            TextColumn, TimeElapsedColumn, TimeRemainingColumn)
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from ppocr_bench.errors import PpocrError
 
 console = Console()
 err_console = Console(stderr=True, soft_wrap=True)
 
+#: typer's type labels (``<int>``, ``<list[Path]>``, ...) -> the word ``--help`` shows
+VALUE_NAMES = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "path": "PATH", "Path": "PATH",
+               "file": "FILE", "directory": "DIR", "bool": "BOOLEAN"}
+
+
+def value_name(param: Any, typer_label: str | None) -> str | None:
+    """What ``--help`` shows for the value of ``param``: nothing for a flag, else one word for
+    its type (TEXT, INTEGER, FLOAT, PATH; a repeatable option or a variadic argument shows its
+    item's), instead of typer's ``<bool>`` and ``<list[Path]>``."""
+    if typer_label is None or getattr(param, "is_flag", False):
+        return typer_label and ""
+    label = typer_label.removeprefix("<").removesuffix(">")
+    while label.startswith("list[") and label.endswith("]"):
+        label = label[5:-1]
+    return VALUE_NAMES.get(label, label)
+
+
+def _plain_value(param: Any) -> None:
+    """Make ``param``'s ``--help`` row show :func:`value_name`. Typer has no hook for the class
+    of a parameter, so its ``display_type`` is wrapped on the instance (once)."""
+    typer_label = getattr(param, "display_type", None)
+    if typer_label is None or getattr(typer_label, "plain", False):
+        return  # an older typer (click's metavars, already plain) or done
+
+    def display_type(ctx: Any) -> str | None:
+        return value_name(param, typer_label(ctx))
+
+    display_type.plain = True  # type: ignore[attr-defined]
+    param.display_type = display_type
+
+
+def _plain_help(command: Any) -> None:
+    """Help texts shown as written: the first paragraph of a docstring as one line in the list
+    of commands (rich mode keeps its line breaks), and no markup (it would take
+    ``[model.post]`` for a tag)."""
+    if command.help and not command.short_help:
+        command.short_help = " ".join(inspect.cleandoc(command.help).split("\n\n")[0].split())
+    if getattr(command, "rich_markup_mode", None) != "rich":
+        return
+    for owner in (command, *command.params):
+        if owner.help:
+            owner.help = escape(owner.help)
+    if command.short_help:
+        command.short_help = escape(command.short_help)
+
+
+class _ReadableHelp:
+    """``--help`` of every command and group: plain value names, help texts as written."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_help(self)
+
+    def get_params(self, ctx):
+        params = super().get_params(ctx)
+        for param in params:  # the help option is made late: done here
+            _plain_value(param)
+        return params
+
+
+class Command(_ReadableHelp, TyperCommand):
+    """Every ``ppocr-bench`` command (see :class:`App`)."""
+
+
+class Group(_ReadableHelp, TyperGroup):
+    """``ppocr-bench`` and its command groups (see :class:`App`)."""
+
 
 class App(typer.Typer):
-    """Typer app that turns PpocrError into a one-line message and exit status 2."""
+    """Typer app that turns PpocrError into a one-line message and exit status 2; its commands
+    and groups show readable ``--help`` (:class:`Command`, :class:`Group`)."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("cls", Group)
+        super().__init__(**kwargs)
+
+    def command(self, *args, **kwargs):
+        kwargs.setdefault("cls", Command)
+        return super().command(*args, **kwargs)
 
     def __call__(self, *args, **kwargs):
         try:
@@ -31,9 +112,9 @@ class App(typer.Typer):
 
 app = App(help="Lightweight OCR research toolkit around PP-OCR.", no_args_is_help=True,
            pretty_exceptions_enable=False, add_completion=False)
-corpus_app = typer.Typer(help="Charsets and text sources per language.", no_args_is_help=True)
+corpus_app = App(help="Charsets and text sources per language.", no_args_is_help=True)
 app.add_typer(corpus_app, name="corpus")
-zoo_app = typer.Typer(help="Model zoo entries (zoo/NAME/card.toml).", no_args_is_help=True)
+zoo_app = App(help="Model zoo entries (zoo/NAME/card.toml).", no_args_is_help=True)
 app.add_typer(zoo_app, name="zoo")
 
 
