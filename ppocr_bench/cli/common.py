@@ -6,10 +6,12 @@ import inspect
 from typing import Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn,
                            TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+from rich.table import Table
 from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
@@ -131,6 +133,31 @@ def progress_bar() -> Progress:
     return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                     RateColumn(), TimeElapsedColumn(), TextColumn("eta"),
                     TimeRemainingColumn(), console=console)
+
+
+def rows_table(rows: list[dict[str, Any]], *, title: str | None = None,
+               wrap_first: tuple[str, ...] = ()) -> Table:
+    """A table of ``rows`` (dicts with the same keys, the column names) that reads whole in
+    the console's width (80 columns when piped without ``COLUMNS``): no vertical rules, numbers
+    right-aligned (floats with 3 decimals). When it is too wide the ``wrap_first`` columns wrap
+    at spaces (down to their longest word or header), then the widest columns wrap; a word
+    longer than its column folds onto the next line: no cell ends in "…"."""
+    cells = [[f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()]
+             for row in rows]
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False,
+                  padding=(0, 1, 0, 0), pad_edge=False)
+    for key, value in (rows[0].items() if rows else ()):
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        table.add_column(key, justify="right" if number else "left", overflow="fold")
+    for line in cells:
+        table.add_row(*line)
+    natural = console.measure(table, options=console.options.update_width(10_000)).maximum
+    if wrap_first and natural > console.width:
+        for i, column in enumerate(table.columns):
+            if column.header in wrap_first:
+                words = [word for line in cells for word in line[i].split()]
+                column.max_width = max(map(len, [*words, str(column.header)]))
+    return table
 
 
 def enum_option(enum_type, value: str, option: str):
