@@ -34,7 +34,8 @@ from ppocr_bench.eval.sets import default_eval_set  # noqa: E402
 from ppocr_bench.eval.evaluate import evaluate_peer, evaluate_zoo  # noqa: E402
 from ppocr_bench.text.langs import LANGS  # noqa: E402
 from ppocr_bench.eval.peers import load_peer  # noqa: E402
-from ppocr_bench.zoo.card import ZOO_DIR, read_card, read_charset_file  # noqa: E402
+from ppocr_bench.text.charset import read_charset_file  # noqa: E402
+from ppocr_bench.zoo.card import ZOO_DIR, read_card  # noqa: E402
 
 ENTRY = {"en": "ppocrv3-en", "fr": "ppocrv3-en", "de": "ppocrv3-en", "zh": "ppocrv4-ch",
          "ja": "ppocrv4-ch", "ko": "ppocrv4-ch"}

@@ -19,7 +19,8 @@ def write_random_zoo(root, charset: list[str], rec_langs=("en",), name: str = "r
     """A zoo entry of random-init det_mv3_db, cls_mv3 and rec_mv3_crnn (rec over ``charset``),
     written with real hashes: what loading, eval, ocr and export run on in tests."""
     from ppocr_bench.models import create_model, save_weights
-    from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, sha256_file, write_card
+    from ppocr_bench.files import sha256_file
+    from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, write_card
 
     torch.manual_seed(0)
     root.mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
-
-from ppocr_bench.cli.common import app, console, corpus_app
+from ppocr_bench.cli.common import app, console, corpus_app, rows_table
 from ppocr_bench.errors import PpocrError
 
 
@@ -17,12 +15,10 @@ def langs() -> None:
     from ppocr_bench.text.fonts import language_rows
 
     rows = language_rows()
-    table = Table(title="Languages")
-    for column in rows[0]:
-        table.add_column(column)
-    for row in rows:
-        table.add_row(*(str(v) for v in row.values()))
-    console.print(table)
+    families = [{"code": row["code"], "usable font families": row.pop("families")}
+                for row in rows]
+    console.print(rows_table(rows, title="Languages: charset size, usable fonts, their coverage"))
+    console.print(rows_table(families))
 
 
 @app.command()
@@ -34,12 +30,13 @@ def fonts(font_dir: list[Path] = typer.Option(None, "--font-dir",
     rows = coverage_rows(font_dir or None)
     if not rows:
         raise PpocrError("no fonts found: install some (see fonts/README.md)")
-    table = Table(title="Font coverage of each language's charset")
-    for column in rows[0]:
-        table.add_column(column, justify="right" if len(column) == 2 else "left")
+    console.print("Font coverage of each language's charset, by source and license")
+    groups: dict[tuple, list[dict]] = {}
     for row in rows:
-        table.add_row(*(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row.values()))
-    console.print(table)
+        groups.setdefault((row.pop("source"), row.pop("license")), []).append(row)
+    for (source, license_), faces in groups.items():
+        faces = [{"font": f"{face.pop('family')} {face.pop('style')}", **face} for face in faces]
+        console.print(rows_table(faces, title=f"{source} ({license_})"))
 
 
 @corpus_app.command("build")

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
-
-from ppocr_bench.cli.common import console, progress_bar, zoo_app
+from ppocr_bench.cli.common import console, progress_bar, rows_table, zoo_app
 from ppocr_bench.errors import PpocrError
 
 
@@ -17,15 +16,15 @@ def zoo_list(zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Default: the 
     """List the zoo entries and their models."""
     from ppocr_bench.zoo.card import ZOO_DIR, list_entries
 
-    table = Table(title="Model zoo")
-    for column in ("entry", "task", "langs", "preset", "weights", "present"):
-        table.add_column(column)
     for card in list_entries(zoo_dir or ZOO_DIR):
-        for model in card.models:
-            table.add_row(card.name, model.task, " ".join(model.langs), model.preset,
-                          model.weights, "yes" if card.resolve(model.weights).exists() else
-                          f"no: {card.import_command or 'missing'}")
-    console.print(table)
+        rows = [{"task": model.task, "langs": " ".join(model.langs), "preset": model.preset,
+                 "weights": model.weights,
+                 "present": "yes" if card.resolve(model.weights).exists() else "no"}
+                for model in card.models]
+        console.print(rows_table(rows, title=f"zoo entry {card.name}", wrap_first=("langs",)))
+        if any(row["present"] == "no" for row in rows):
+            console.print(f"missing weights: {card.import_command or 'not in this checkout'}")
+        console.print()
 
 
 @zoo_app.command("import")

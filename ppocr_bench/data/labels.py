@@ -21,12 +21,26 @@ from __future__ import annotations
 
 import json
 import math
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from ppocr_bench.errors import PpocrError
 
-#: The label file of each task inside a dataset folder in the synth layout.
+
+class Task(str, Enum):
+    """The three tasks of the system, in data-flow order: text detection, direction
+    classification (0 or 180 degrees), recognition."""
+
+    DET = "det"
+    CLS = "cls"
+    REC = "rec"
+
+
+#: The task names, in data-flow order: ("det", "cls", "rec").
+TASKS: tuple[str, ...] = tuple(task.value for task in Task)
+
+#: The label file of each task inside a dataset folder in the synth layout (TASKS order).
 LABEL_FILES = {"det": "det/label.txt", "cls": "cls/cls_gt.txt", "rec": "rec/rec_gt.txt"}
 
 

@@ -13,10 +13,6 @@ import torch
 from torch import nn
 
 
-def count_params(model: nn.Module) -> int:
-    return sum(p.numel() for p in model.parameters())
-
-
 def size_mb(path: Path | None = None, model: nn.Module | None = None) -> float:
     """MB (10^6 bytes) of the fp32 weights file, or of the model's fp32 tensors when no file."""
     if path is not None:

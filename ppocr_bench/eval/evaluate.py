@@ -50,15 +50,16 @@ import numpy as np
 import torch
 
 from ppocr_bench import __version__
-from ppocr_bench.eval.bench import (count_params, machine_info, model_latency, onnx_latency,
-                               runner_latency, size_mb, torch_threads)
-from ppocr_bench.data.labels import (DONT_CARE, LABEL_FILES, read_cls_labels, read_det_labels,
-                                     read_rec_labels)
+from ppocr_bench.eval.bench import (machine_info, model_latency, onnx_latency, runner_latency,
+                                    size_mb, torch_threads)
+from ppocr_bench.data.labels import (DONT_CARE, LABEL_FILES, TASKS, read_cls_labels,
+                                     read_det_labels, read_rec_labels)
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.metrics.cls import ClsAccumulator
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image, evaluate_labels
 from ppocr_bench.metrics.rec import RecAccumulator, normalize_text
-from ppocr_bench.zoo.card import POST_KEYS, TASKS, ZooCard
+from ppocr_bench.models import count_parameters
+from ppocr_bench.zoo.card import POST_KEYS, ZooCard
 
 MODEL_KEYS = ("params", "size_mb", "latency_ms_p50", "latency_ms_p90")
 SCORE_KEYS = {"det": ("precision", "recall", "hmean"), "cls": ("acc",),
@@ -147,7 +148,7 @@ def _model_figures(preds: Any, task: str, input_size: tuple[int, ...], backend: 
         lat = runner_latency(runner, input_size, runs=runs)
     else:
         lat = onnx_latency(preds.files[task], input_size, threads=threads, runs=runs)
-    return {"params": count_params(model), "size_mb": size_mb(preds.files[task]),
+    return {"params": count_parameters(model), "size_mb": size_mb(preds.files[task]),
             "latency_ms_p50": lat.p50, "latency_ms_p90": lat.p90}
 
 

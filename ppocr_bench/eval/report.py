@@ -18,6 +18,8 @@ from typing import Any
 
 from rich.table import Table
 
+from ppocr_bench.data.labels import TASKS
+
 #: (task, metric, panel title) in display order.
 PANELS = (("det", "hmean", "det hmean"), ("cls", "acc", "cls acc"), ("rec", "acc", "rec acc"),
           ("system", "hmean", "system e2e hmean"))
@@ -87,7 +89,7 @@ def markdown(results: list[dict]) -> str:
 
 def _joined(result: dict, key: str, fmt: str) -> str:
     return "/".join(format(result[t][key], fmt) if t in result else "-"
-                    for t in ("det", "cls", "rec"))
+                    for t in TASKS)
 
 
 def rich_table(results: list[dict]) -> Table:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ppocr_bench.data.labels import LABEL_FILES
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.files import cache_root
 from ppocr_bench.text.langs import LANGS, get_lang
 
 TRAIN_SEED_LIMIT = 1_000_000
@@ -26,12 +27,6 @@ EVAL_SEED_BASE = 1_000_003
 #: 40 full images (scene and document alternating, ~1,000 text lines): a full eval of the
 #: mobile system takes about a minute on 2 CPU cores.
 DEFAULT_COUNT = 40
-
-
-def cache_dir() -> Path:
-    """``$PPOCR_BENCH_CACHE`` or ``~/.cache/ppocr-bench``."""
-    env = os.environ.get("PPOCR_BENCH_CACHE")
-    return Path(env).expanduser() if env else Path.home() / ".cache" / "ppocr-bench"
 
 
 def eval_seed(lang: str) -> int:
@@ -53,9 +48,14 @@ def check_training_seed(seed: int) -> int:
     return seed
 
 
+def eval_sets_root() -> Path:
+    """The folder of the default eval sets: ``evalsets/`` under the cache root."""
+    return cache_root() / "evalsets"
+
+
 def eval_set_dir(lang: str, count: int = DEFAULT_COUNT) -> Path:
     """Where the default eval set of ``lang`` with ``count`` images lives (made or not)."""
-    return cache_dir() / "evalsets" / f"{lang}-{count}-{eval_seed(lang)}"
+    return eval_sets_root() / f"{lang}-{count}-{eval_seed(lang)}"
 
 
 def is_complete(folder: Path) -> bool:

@@ -32,8 +32,9 @@ from ppocr_bench.eval.evaluate import _advancer
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, get_profile
 from ppocr_bench.data.images import read_image
+from ppocr_bench.files import sha256_file
 from ppocr_bench.inference.system import DetPredictor, load_zoo_model
-from ppocr_bench.zoo.card import ZooCard, sha256_file, write_card
+from ppocr_bench.zoo.card import ZooCard, write_card
 
 GRID: dict[str, tuple[float, ...]] = {
     "thresh": (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.3),
@@ -44,10 +45,10 @@ GRID: dict[str, tuple[float, ...]] = {
 
 def det_label_file(data: Path) -> Path:
     """A det label file, or a synth folder's ``det/label.txt``; eval sets are refused."""
-    from ppocr_bench.eval.sets import cache_dir
+    from ppocr_bench.eval.sets import eval_sets_root
 
     label = label_file(data, "det")
-    if (cache_dir() / "evalsets").resolve() in label.resolve().parents:
+    if eval_sets_root().resolve() in label.resolve().parents:
         raise PpocrError(f"{label}: a default eval set: tune on validation data, not on the "
                          "set the figures are measured on")
     return label

@@ -26,13 +26,15 @@ from ppocr_bench.data.transforms import (
     get_rotate_crop_image,
     rec_resize_norm,
 )
+from ppocr_bench.data.labels import TASKS
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import OcrModel, create_model, load_weights
 from ppocr_bench.postprocess.cls import cls_decode, should_flip
 from ppocr_bench.postprocess.ctc import ctc_greedy_decode
 from ppocr_bench.postprocess.db import db_postprocess
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, Profile, get_profile
-from ppocr_bench.zoo.card import ZooCard, ZooModel, read_charset_file, verified_file
+from ppocr_bench.text.charset import read_charset_file
+from ppocr_bench.zoo.card import ZooCard, ZooModel, verified_file
 
 EXPORT_COMMAND = "ppocr-bench export {root} --onnx"
 MIN_BOX_SIDE = 3  # PaddleOCR filter_tag_det_res: boxes with a side <= 3 px are dropped
@@ -318,7 +320,7 @@ def load_predictors(card: ZooCard, lang: str, *, backend: str = "torch", threads
     if backend not in BACKENDS:
         raise PpocrError(f"unknown backend {backend!r}: choose one of {', '.join(BACKENDS)}")
     preds = Predictors(None, None, None, name=str(card.root))
-    for task in ("det", "cls", "rec"):
+    for task in TASKS:
         entry = card.find(task, lang if task == "rec" else None)
         if entry is None:
             continue

@@ -26,6 +26,7 @@ from safetensors.torch import save
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models.model import OcrModel
 from ppocr_bench.models.presets import create_model
+from ppocr_bench.text.charset import charset_text
 
 FORMAT = "ppocr-bench-weights/1"
 _SHA_SHOWN = 12
@@ -34,7 +35,7 @@ _SHA_SHOWN = 12
 def charset_sha256(charset: list[str]) -> str:
     """Hex sha256 of the charset written one entry per line with a final newline, which is the
     sha256 of the PaddleOCR-style dictionary file holding it."""
-    return hashlib.sha256("".join(f"{c}\n" for c in charset).encode("utf-8")).hexdigest()
+    return hashlib.sha256(charset_text(charset).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

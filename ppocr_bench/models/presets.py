@@ -13,12 +13,14 @@ A field that is None in a preset does not apply to it (``hidden_size`` for a det
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from torch import nn
 
+from ppocr_bench.data.labels import Task
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models.backbones.mobilenet_v3 import (
     SUPPORTED_SCALES,
@@ -34,12 +36,6 @@ from ppocr_bench.models.model import OcrModel
 from ppocr_bench.models.necks.db_fpn import DBFPN, RSEFPN
 from ppocr_bench.models.necks.sequence import SequenceNeck
 from ppocr_bench.models.necks.svtr import SVTRNeck
-
-
-class Task(str, Enum):
-    DET = "det"
-    CLS = "cls"
-    REC = "rec"
 
 
 class Backbone(str, Enum):
@@ -190,7 +186,7 @@ PRESETS: dict[str, ModelSpec] = {
 }
 
 _FIXED = ("task", "backbone")
-_NECKS = {Task.DET: (Neck.DB_FPN, Neck.RSE_FPN), Task.REC: (Neck.BILSTM, Neck.SVTR)}
+_TASK_NECKS = {Task.DET: (Neck.DB_FPN, Neck.RSE_FPN), Task.REC: (Neck.BILSTM, Neck.SVTR)}
 
 
 def get_preset(name: str) -> ModelSpec:
@@ -255,8 +251,8 @@ def _check(name: str, spec: ModelSpec) -> None:
     size = spec.input_size
     if not (isinstance(size, tuple) and len(size) == 3 and all(map(_positive_int, size))):
         problems.append(f"input_size must be 3 positive ints (C, H, W), got {size!r}")
-    if spec.neck is not None and spec.neck not in _NECKS[spec.task]:
-        allowed = " or ".join(n.value for n in _NECKS[spec.task])
+    if spec.neck is not None and spec.neck not in _TASK_NECKS[spec.task]:
+        allowed = " or ".join(n.value for n in _TASK_NECKS[spec.task])
         problems.append(
             f"neck of a {spec.task.value} model must be {allowed}, got {spec.neck.value}"
         )
@@ -304,46 +300,51 @@ def create_model(name: str, charset: list[str] | None = None, **overrides: Any) 
         check_charset(charset, bool(spec.use_space))
     elif charset is not None:
         raise PpocrError(f"{name} is a {spec.task.value} model and takes no charset")
-    backbone = _build_backbone(spec)
-    neck = _build_neck(spec, backbone.out_channels)
-    head = _build_head(spec, neck.out_channels, charset)
+    backbone = _builder(BACKBONES, spec.backbone, "backbone", name)(spec)
+    neck = _builder(NECKS, spec.neck, "neck", name)(spec, backbone.out_channels)
+    head = _builder(HEADS, spec.task, "head", name)(spec, neck.out_channels, charset)
     return OcrModel(backbone, neck, head, preset=name, spec=spec, charset=charset)
 
 
-def _build_backbone(spec: ModelSpec) -> nn.Module:
-    in_channels = spec.input_size[0]
-    if spec.backbone is Backbone.MV3_LARGE:
-        return MobileNetV3Large(in_channels, spec.scale, spec.use_se)
-    if spec.backbone is Backbone.MV3_SMALL:
-        return MobileNetV3Small(in_channels, spec.scale, spec.use_se, spec.small_stride)
-    if spec.backbone is Backbone.RESNET18_VD:
-        return ResNetVdDet(18, in_channels)
-    if spec.backbone is Backbone.PPLCNET_V3:
-        return PPLCNetV3(in_channels, spec.scale, det=spec.task is Task.DET)
-    return ResNetVdRec(34, in_channels)
-
-
 class _NoNeck(nn.Identity):
+    """The neck of a model without one (cls): passes the backbone's output on."""
+
     def __init__(self, in_channels: int) -> None:
         super().__init__()
         self.out_channels = in_channels
 
 
-def _build_neck(spec: ModelSpec, in_channels: Any) -> nn.Module:
-    if spec.neck is Neck.DB_FPN:
-        return DBFPN(in_channels, spec.inner_channels)
-    if spec.neck is Neck.RSE_FPN:
-        return RSEFPN(in_channels, spec.inner_channels)
-    if spec.neck is Neck.BILSTM:
-        return SequenceNeck(in_channels, spec.hidden_size)
-    if spec.neck is Neck.SVTR:
-        return SVTRNeck(in_channels, spec.hidden_size)
-    return _NoNeck(in_channels)
+#: spec.backbone -> the backbone it builds (input channels from spec.input_size[0])
+BACKBONES: dict[Backbone, Callable[[ModelSpec], nn.Module]] = {
+    Backbone.MV3_LARGE: lambda s: MobileNetV3Large(s.input_size[0], s.scale, s.use_se),
+    Backbone.MV3_SMALL: lambda s: MobileNetV3Small(s.input_size[0], s.scale, s.use_se,
+                                                   s.small_stride),
+    Backbone.RESNET18_VD: lambda s: ResNetVdDet(18, s.input_size[0]),
+    Backbone.RESNET34_VD: lambda s: ResNetVdRec(34, s.input_size[0]),
+    Backbone.PPLCNET_V3: lambda s: PPLCNetV3(s.input_size[0], s.scale, det=s.task is Task.DET),
+}
+#: spec.neck -> the neck it builds on the backbone's out_channels (None: no neck)
+NECKS: dict[Neck | None, Callable[[ModelSpec, Any], nn.Module]] = {
+    Neck.DB_FPN: lambda s, c: DBFPN(c, s.inner_channels),
+    Neck.RSE_FPN: lambda s, c: RSEFPN(c, s.inner_channels),
+    Neck.BILSTM: lambda s, c: SequenceNeck(c, s.hidden_size),
+    Neck.SVTR: lambda s, c: SVTRNeck(c, s.hidden_size),
+    None: lambda s, c: _NoNeck(c),
+}
+#: spec.task -> the head it builds on the neck's out_channels (rec: classes from the charset)
+HEADS: dict[Task, Callable[[ModelSpec, int, list[str] | None], nn.Module]] = {
+    Task.DET: lambda s, c, charset: DBHead(c, s.k),
+    Task.CLS: lambda s, c, charset: ClsHead(c, s.num_classes),
+    Task.REC: lambda s, c, charset: CTCHead(c, num_ctc_classes(charset, bool(s.use_space))),
+}
 
 
-def _build_head(spec: ModelSpec, in_channels: int, charset: list[str] | None) -> nn.Module:
-    if spec.task is Task.DET:
-        return DBHead(in_channels, spec.k)
-    if spec.task is Task.CLS:
-        return ClsHead(in_channels, spec.num_classes)
-    return CTCHead(in_channels, num_ctc_classes(charset, bool(spec.use_space)))
+def _builder(table: dict, key: Any, part: str, name: str) -> Callable[..., nn.Module]:
+    """``table[key]``, or a PpocrError naming the preset, the part and the known choices (never
+    a fall-through to some other network)."""
+    try:
+        return table[key]
+    except KeyError:
+        known = ", ".join(k.value for k in table if k is not None)
+        raise PpocrError(f"{name}: no {part} builder for {getattr(key, 'value', key)!r}; "
+                         f"known: {known}") from None

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing as mp
 import platform
@@ -19,6 +18,7 @@ from ppocr_bench import __version__
 from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.text.sampler import LineSampler
 from ppocr_bench.errors import PpocrError, PpocrWarning
+from ppocr_bench.files import sha256_file
 from ppocr_bench.paths import ensure_writable_dir
 from ppocr_bench.text.fonts import FontFace, fonts_for_lang
 from ppocr_bench.text.langs import get_lang
@@ -164,10 +164,6 @@ def render_indices(spec: SynthSpec, faces: list[FontFace], out: Path, indices: l
         yield from pool.imap_unordered(_work, indices, chunksize=1)
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def versions() -> dict[str, str]:
     import cv2
     import fontTools
@@ -188,9 +184,9 @@ def new_manifest(spec: SynthSpec, faces: list[FontFace]) -> dict:
         "versions": versions(),
         "corpus": {"charset": f"corpora/{spec.lang}/charset.txt",
                    "charset_size": len(load_charset(spec.lang)),
-                   "charset_sha256": file_sha256(lang.charset_path),
+                   "charset_sha256": sha256_file(lang.charset_path),
                    "words": f"corpora/{spec.lang}/words.tsv",
-                   "words_sha256": file_sha256(words) if words.exists() else None},
+                   "words_sha256": sha256_file(words) if words.exists() else None},
         "fonts_available": [f.key for f in faces],
         "complete": False,
     }

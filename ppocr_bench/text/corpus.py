@@ -20,6 +20,7 @@ from types import ModuleType
 import numpy as np
 
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.text.charset import read_charset_file, write_charset_file
 from ppocr_bench.text.langs import (
     CJK_EXTRA, LATIN_EXTRA, get_lang,
 )
@@ -122,7 +123,7 @@ def build_corpus(lang: str, out_dir: Path | None = None) -> dict:
     words = build_words(lang, charset)
     out_dir.mkdir(parents=True, exist_ok=True)
     charset_path, words_path = out_dir / "charset.txt", out_dir / "words.tsv"
-    charset_path.write_text("".join(f"{ch}\n" for ch in charset), encoding="utf-8")
+    write_charset_file(charset_path, charset)
     words_path.write_text("".join(f"{w}\t{c}\n" for w, c in words), encoding="utf-8")
     _charset.cache_clear()
     load_words.cache_clear()
@@ -145,16 +146,16 @@ def _read_lines(path: Path) -> list[str]:
 
 @lru_cache(maxsize=None)
 def _charset(lang: str) -> tuple[str, ...]:
+    """A language's charset file (:mod:`ppocr_bench.text.charset` rules, and no whitespace:
+    the space is implicitly allowed everywhere)."""
     path = get_lang(lang).charset_path
-    chars = _read_lines(path)
+    if not path.is_file():
+        raise PpocrError(f"{path}: file not found (rebuild: ppocr-bench corpus build)")
+    chars = read_charset_file(path)
     for lineno, ch in enumerate(chars, 1):
-        if len(ch) != 1 or ch.isspace():
-            raise PpocrError(f"{path}:{lineno}: expected one non-space character, got {ch!r}")
-    if len(set(chars)) != len(chars):
-        dup = next(ch for ch in chars if chars.count(ch) > 1)
-        raise PpocrError(f"{path}: character {dup!r} is listed twice")
-    if not chars:
-        raise PpocrError(f"{path}: empty charset")
+        if ch.isspace():
+            raise PpocrError(f"{path}:{lineno}: {ch!r}: a language's charset lists no whitespace "
+                             "(the space is implicit)")
     return tuple(chars)
 
 

@@ -117,8 +117,10 @@ def _font_files(font_dirs: list[Path]) -> list[Path]:
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ppocr-bench" / "fonts"
+    """Parsed cmaps: ``fonts/`` under the cache root (``$PPOCR_BENCH_CACHE``)."""
+    from ppocr_bench.files import cache_root
+
+    return cache_root() / "fonts"
 
 
 def _ranges(codepoints: list[int]) -> list[list[int]]:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import torch
 
+from ppocr_bench.text.charset import read_charset_file
 from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import OcrModel, create_model
-from ppocr_bench.zoo.card import read_charset_file
 
 
 @dataclass(frozen=True)

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ppocr_bench.data.labels import TASKS
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.train.det_augment import DetAugment
 from ppocr_bench.train.line_augment import LineAugment
 from ppocr_bench.train.randaugment import RandAugment
 
-TASKS = ("det", "cls", "rec")
 WEIGHT_DECAY = {"det": 0.0, "cls": 0.0, "rec": 1e-5}
 DEFAULT_PRESET = {"det": "det_mv3_db", "cls": "cls_mv3", "rec": "rec_mv3_crnn"}
 METRIC = {"det": "hmean", "cls": "acc", "rec": "acc"}

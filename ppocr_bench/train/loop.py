@@ -45,6 +45,7 @@ from torch.utils.data import DataLoader
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.paths import ensure_writable_dir
 from ppocr_bench.models import load_weights
+from ppocr_bench.text.charset import charset_text
 from ppocr_bench.train import checkpoints as ck
 from ppocr_bench.train import tasks
 from ppocr_bench.train.config import METRIC, TrainConfig
@@ -166,7 +167,7 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
         run_dir.mkdir(parents=True, exist_ok=True)
         save_run_config(config, run_dir)
         if model.charset is not None:
-            ck.atomic_write_text(run_dir / "charset.txt", "".join(f"{c}\n" for c in model.charset))
+            ck.atomic_write_text(run_dir / "charset.txt", charset_text(model.charset))
     log = _Log(run_dir / "log.jsonl", step if resume else None) if rank0 else None
     for note in notes:
         progress.message(note)

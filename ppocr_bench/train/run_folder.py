@@ -32,6 +32,7 @@ from typing import Any
 
 from ppocr_bench.data.labels import label_file
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.files import sha256_file
 from ppocr_bench.train.config import (
     DEFAULT_PRESET,
     OPERATIONAL,
@@ -42,7 +43,6 @@ from ppocr_bench.train.config import (
     read_config_file,
     save_config,
 )
-from ppocr_bench.zoo.card import sha256_file
 
 CONFIG = "config.json"
 

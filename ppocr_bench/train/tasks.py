@@ -30,7 +30,7 @@ from ppocr_bench.train.datasets import (
     charset_from_texts,
 )
 from ppocr_bench.train.validate import validate_det, validate_lines
-from ppocr_bench.zoo.card import read_charset_file
+from ppocr_bench.text.charset import read_charset_file
 
 
 def build_model(config: TrainConfig, run_dir: Path, resume: bool,

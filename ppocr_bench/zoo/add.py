@@ -25,7 +25,9 @@ from ppocr_bench.text.langs import get_lang
 from ppocr_bench.models import read_weights_info, resolve_spec
 from ppocr_bench.synth.pipeline import read_manifest
 from ppocr_bench.train.config import load_config
-from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, sha256_file, write_card
+from ppocr_bench.files import sha256_file
+from ppocr_bench.text.charset import write_charset_file
+from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, write_card
 
 
 def _synth_command(folder: Path) -> str | None:
@@ -130,8 +132,7 @@ def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
     charset_file = charset_sha = None
     if info.charset is not None:
         charset_file = f"{stem}_charset.txt"
-        (root / charset_file).write_text("".join(f"{c}\n" for c in info.charset),
-                                         encoding="utf-8")
+        write_charset_file(root / charset_file, info.charset)
         charset_sha = sha256_file(root / charset_file)
     spec = resolve_spec(info.preset, **info.spec)
     metrics: dict = {}

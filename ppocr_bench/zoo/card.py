@@ -44,21 +44,13 @@ from pathlib import Path
 import tomli_w
 
 from ppocr_bench import REPO_ROOT
-from ppocr_bench.data.labels import LABEL_FILES
+from ppocr_bench.data.labels import LABEL_FILES, TASKS
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.files import sha256_file
 
 ZOO_DIR = REPO_ROOT / "zoo"
-TASKS = ("det", "cls", "rec")
 #: det ``[model.post]`` keys -> the open-closed range of values they take
 POST_KEYS = {"thresh": (0.0, 1.0), "box_thresh": (0.0, 1.0), "unclip_ratio": (0.0, 10.0)}
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass
@@ -214,17 +206,6 @@ def verified_file(card: ZooCard, relative: str, expected: str | None) -> Path:
         raise PpocrError(f"{path}: sha256 differs from the one in {card.path} "
                          "(file changed or corrupt)")
     return path
-
-
-def read_charset_file(path: Path) -> list[str]:
-    """A charset file: one character per line (PaddleOCR dictionary format)."""
-    chars = path.read_text(encoding="utf-8").split("\n")
-    if chars and chars[-1] == "":
-        chars.pop()
-    for n, ch in enumerate(chars, 1):
-        if len(ch) != 1:
-            raise PpocrError(f"{path}:{n}: expected one character per line, got {ch!r}")
-    return chars
 
 
 def list_entries(zoo_dir: Path = ZOO_DIR) -> list[ZooCard]:

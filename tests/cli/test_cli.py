@@ -77,7 +77,8 @@ def test_ocr_corrupt_image(zoo, tmp_path):
 def test_ocr_charset_mismatch(zoo, data, tmp_path):
     import shutil
 
-    from ppocr_bench.zoo.card import read_card, sha256_file, write_card
+    from ppocr_bench.files import sha256_file
+    from ppocr_bench.zoo.card import read_card, write_card
 
     copy = tmp_path / "other"
     shutil.copytree(zoo, copy)

@@ -164,3 +164,12 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_writers_reject_what_readers_could_not_read(call) -> None:
     with pytest.raises(PpocrError):
         call()
+
+
+def test_the_task_names_have_one_home():
+    from ppocr_bench.data.labels import LABEL_FILES, TASKS, Task
+    from ppocr_bench.models import Task as ModelTask
+    from ppocr_bench.models import create_model
+
+    assert TASKS == ("det", "cls", "rec") == tuple(LABEL_FILES)
+    assert ModelTask is Task and create_model("cls_mv3").task == Task.CLS == "cls"

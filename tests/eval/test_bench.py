@@ -64,9 +64,8 @@ def test_onnx_latency(tmp_path: Path):
     assert lat.runs == 3 and 0 < lat.p50 <= lat.p90
 
 
-def test_model_latency_size_and_params(tmp_path: Path):
+def test_model_latency_and_size(tmp_path: Path):
     model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4))
-    assert bench.count_params(model) == 3 * 4 * 9 + 4 + 8
     # fp32 tensors incl. BN statistics (num_batches_tracked is an int tensor, not counted)
     assert bench.size_mb(model=model) == pytest.approx((3 * 4 * 9 + 4 + 8 + 8) * 4 / 1e6)
     (tmp_path / "w").write_bytes(b"x" * 2_500_000)

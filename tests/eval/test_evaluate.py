@@ -251,7 +251,6 @@ def test_evaluate_zoo_rejects_a_folder_without_labels(zoo_entry, tmp_path):
 
 
 def test_evaluate_zoo_end_to_end_random_weights(eval_set, zoo_entry, tmp_path):
-    pytest.importorskip("ppocr_bench.inference.system", reason="ppocr_bench.inference.system not written yet")
     result = evaluate_zoo(zoo_entry, eval_set, "en", latency_runs=3)
     _check_layout(result)
     assert result["meta"]["det_post"] == {"thresh": 0.3, "box_thresh": 0.6, "unclip_ratio": 1.5}
@@ -301,7 +300,6 @@ def test_system_reuses_the_det_stage_boxes(monkeypatch, zoo_entry, tmp_path):
 
 
 def test_evaluate_zoo_onnx_backend_on_crops(eval_set, zoo_entry, tmp_path):
-    pytest.importorskip("ppocr_bench.inference.export")
     from ppocr_bench.inference.export import export_zoo
 
     onnx_files = {p.stem: p for p in export_zoo(zoo_entry)}

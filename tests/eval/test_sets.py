@@ -39,7 +39,7 @@ def test_cache_dir_from_environment(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("PPOCR_BENCH_CACHE", str(tmp_path))
     assert evalsets.eval_set_dir("fr", 40) == tmp_path / "evalsets" / "fr-40-1000005"
     monkeypatch.delenv("PPOCR_BENCH_CACHE")
-    assert evalsets.cache_dir() == Path.home() / ".cache" / "ppocr-bench"
+    assert evalsets.eval_sets_root() == Path.home() / ".cache" / "ppocr-bench" / "evalsets"
 
 
 def test_default_eval_set_is_made_once_then_reused(monkeypatch, tmp_path: Path):

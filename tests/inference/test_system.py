@@ -13,7 +13,8 @@ from ppocr_bench.inference.system import (
     load_predictors,
     sort_boxes,
 )
-from ppocr_bench.zoo.card import read_card, sha256_file, write_card
+from ppocr_bench.files import sha256_file
+from ppocr_bench.zoo.card import read_card, write_card
 
 CHARSET = list("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX")
 

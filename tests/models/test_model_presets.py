@@ -230,3 +230,33 @@ def test_charset_errors() -> None:
     assert create_model("rec_mv3_crnn", charset=["a", " "], use_space=False).head.out_channels == 3
     with pytest.raises(PpocrError, match="empty"):
         create_model("rec_mv3_crnn", charset=[])
+
+
+def test_count_parameters_counts_learnable_tensors_only():
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.BatchNorm2d(4))
+    # conv weight and bias, BN weight and bias; BN running statistics are buffers, not counted
+    assert count_parameters(model) == 3 * 4 * 9 + 4 + 4 + 4
+
+
+def test_every_spec_value_has_a_builder():
+    from ppocr_bench.models import Backbone, Neck
+    from ppocr_bench.models.presets import BACKBONES, HEADS, NECKS
+
+    assert set(BACKBONES) == set(Backbone)
+    assert set(NECKS) == {*Neck, None}
+    assert set(HEADS) == set(Task)
+
+
+def test_a_backbone_without_a_builder_is_an_error_not_another_network(monkeypatch):
+    """The dispatch used to fall through to ResNet34 for any backbone it did not know."""
+    from ppocr_bench.models import Backbone
+    from ppocr_bench.models.presets import BACKBONES, NECKS
+
+    monkeypatch.delitem(BACKBONES, Backbone.MV3_LARGE)
+    with pytest.raises(PpocrError, match=r"^det_mv3_db: no backbone builder for "
+                                         r"'mobilenet_v3_large'; known: mobilenet_v3_small, "
+                                         r"resnet18_vd, resnet34_vd, pplcnet_v3$"):
+        create_model("det_mv3_db")
+    monkeypatch.delitem(NECKS, None)
+    with pytest.raises(PpocrError, match=r"^cls_mv3: no neck builder for None; known: db_fpn"):
+        create_model("cls_mv3")

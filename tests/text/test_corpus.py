@@ -65,7 +65,11 @@ def test_malformed_charset_names_the_file(tmp_path, monkeypatch):
     monkeypatch.setattr(langs, "CORPORA_DIR", tmp_path)
     corpus._charset.cache_clear()
     try:
-        with pytest.raises(PpocrError, match=r"charset.txt:2: expected one non-space character, got 'bc'"):
+        with pytest.raises(PpocrError, match=r"charset.txt:2: expected one character per line, got 'bc'"):
+            load_charset("en")
+        corpus._charset.cache_clear()
+        (tmp_path / "en" / "charset.txt").write_text("a\n \nb\n", encoding="utf-8")
+        with pytest.raises(PpocrError, match=r"charset.txt:2: ' ': a language's charset lists no whitespace"):
             load_charset("en")
         (tmp_path / "en" / "charset.txt").unlink()
         with pytest.raises(PpocrError, match="charset.txt: file not found"):

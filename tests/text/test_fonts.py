@@ -62,11 +62,14 @@ def test_unparsable_files_are_skipped(tmp_path: Path, dejavu_only: Path):
     assert [f.path.name for f in faces] == ["DejaVuSans.ttf"]
 
 
-def test_codepoints_cached_on_disk(tmp_path: Path, dejavu_only: Path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def test_codepoints_cached_on_disk_under_the_cache_root(tmp_path: Path, dejavu_only: Path,
+                                                        monkeypatch):
+    monkeypatch.setenv("PPOCR_BENCH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # not ours: ignored
     monkeypatch.setattr(fonts, "_PARSED", {})
     [face] = discover_fonts([dejavu_only])
-    [cached] = (tmp_path / "cache" / "ppocr-bench" / "fonts").glob("*.json")
+    [cached] = (tmp_path / "cache" / "fonts").glob("*.json")
+    assert not (tmp_path / "xdg").exists()
     data = json.loads(cached.read_text())
     assert data["faces"][0]["family"] == "DejaVu Sans"
     monkeypatch.setattr(fonts, "_PARSED", {})

@@ -4,7 +4,8 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.models import load_model
 from ppocr_bench.train import TrainConfig, train
 from ppocr_bench.zoo.add import zoo_add
-from ppocr_bench.zoo.card import read_card, read_charset_file, verified_file
+from ppocr_bench.text.charset import read_charset_file
+from ppocr_bench.zoo.card import read_card, verified_file
 
 
 def test_zoo_add_writes_a_verifiable_card(synth_en, tmp_path):

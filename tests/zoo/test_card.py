@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.zoo.card import (ZooCard, ZooModel, list_entries, read_card, read_charset_file,
-                             sha256_file, verified_file, write_card)
+from ppocr_bench.files import sha256_file
+from ppocr_bench.text.charset import read_charset_file
+from ppocr_bench.zoo.card import (ZooCard, ZooModel, list_entries, read_card, verified_file,
+                                  write_card)
 
 
 def _card(root: Path) -> ZooCard:
@@ -33,12 +35,6 @@ def test_round_trip(tmp_path: Path):
     assert back.find("rec", "fr") is back.models[1] and back.find("rec", "ja") is None
     assert back.find("det", "ja") is back.models[0]  # det without langs serves every language
     assert [c.name for c in list_entries(tmp_path)] == ["mobile"]
-
-
-def test_sha256_of_a_known_file(tmp_path: Path):
-    (tmp_path / "f").write_bytes(b"abc")
-    assert sha256_file(tmp_path / "f") == (
-        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
 
 
 def test_verified_file_accepts_the_recorded_hash(tmp_path: Path):
@@ -77,12 +73,6 @@ def test_malformed_cards(tmp_path: Path, text: str, problem: str):
 def test_not_a_zoo_entry(tmp_path: Path):
     with pytest.raises(PpocrError, match="no card.toml"):
         read_card(tmp_path)
-
-
-def test_charset_file_with_a_long_line(tmp_path: Path):
-    (tmp_path / "c.txt").write_text("a\nbc\n", encoding="utf-8")
-    with pytest.raises(PpocrError, match=r"c.txt:2:"):
-        read_charset_file(tmp_path / "c.txt")
 
 
 def test_cards_at_one_entry_or_a_zoo_folder(tmp_path: Path):

