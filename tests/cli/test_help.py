@@ -58,7 +58,7 @@ def test_value_names_flags_and_square_brackets(monkeypatch):
     for row in ("--steps INTEGER", "--lr FLOAT", "--data PATH", "--preset TEXT",
                 "--no-aug TEXT Turn one augmentation off."):
         assert row in out
-    assert "--resume Continue the run in --out." in out  # a flag shows no value
+    assert "--resume Continue the run in --out (wherever it lies)" in out  # a flag: no value
     assert "card.toml ([eval.LANG])." in _flat(_help(("eval",), monkeypatch))
     assert "card's [model.post]." in _flat(_help(("zoo", "tune-det"), monkeypatch))
 
