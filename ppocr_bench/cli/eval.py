@@ -37,7 +37,7 @@ def evaluate(
     report.json, report.md and PNG plots."""
     import sys
 
-    from ppocr_bench.eval.report import rich_table
+    from ppocr_bench.eval.report import rich_tables
     from ppocr_bench.eval.run import prepare_eval, run_eval
 
     plan = prepare_eval(list(zoo_dirs or []), list(system or []), data, list(lang or []), out,
@@ -48,7 +48,8 @@ def evaluate(
     with progress_bar() as bar:
         run = run_eval(plan, progress=bar)
     _warn(run.warnings)
-    console.print(rich_table(run.results))
+    for table in rich_tables(run.results):
+        console.print(table)
     for path in run.written:
         console.print(f"wrote {path}")
     for path, langs in run.recorded:

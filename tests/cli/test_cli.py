@@ -162,6 +162,20 @@ def test_eval_lang_other_than_the_sets_is_one_warning_line(data, zoo, tmp_path):
     assert report["meta"]["lang"] == "ja" and report["meta"]["data_lang"] == "en"
 
 
+def test_eval_table_is_whole_at_80_columns_when_piped(data, zoo, tmp_path):
+    proc = cli("eval", zoo, "--data", data, "--lang", "en", "--out", tmp_path / "r",
+               "--latency-runs", 1, columns=80)
+    assert proc.returncode == 0, proc.stderr
+    table = proc.stdout[:proc.stdout.index("wrote ")]
+    assert "…" not in table and max(map(len, table.splitlines())) <= 80, table
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    rows = [line.split() for line in table.splitlines() if line.split()[:1] == ["random/torch"]]
+    assert rows[0][2:] == [f"{report[t][k]:.3f}" for t, k in (
+        ("det", "hmean"), ("det", "hmean_document"), ("det", "hmean_scene"), ("cls", "acc"),
+        ("rec", "acc"), ("rec", "norm_edit_dis"), ("system", "hmean"))]
+    assert rows[1][2:6] == [f"{report[t]['size_mb']:.2f}" for t in ("det", "cls", "rec", "system")]
+
+
 def test_metrics_on_an_empty_gt_is_one_line_error(data, tmp_path):
     empty = tmp_path / "gt.txt"
     empty.write_text("")
