@@ -17,7 +17,8 @@ from typing import Any
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.eval.bench import torch_threads
-from ppocr_bench.eval.loop import EvalSystem, eval_parts, evaluate_system
+from ppocr_bench.eval.loop import EvalSystem, evaluate_system
+from ppocr_bench.eval.parts import eval_parts
 from ppocr_bench.eval.systems import ZooSystem
 from ppocr_bench.inference.backends import BACKENDS
 from ppocr_bench.inference.system import load_predictors

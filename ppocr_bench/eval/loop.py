@@ -33,7 +33,6 @@ and its size_mb the sum over its distinct model files.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -46,8 +45,8 @@ import numpy as np
 from ppocr_bench import __version__
 from ppocr_bench.data.labels import (DONT_CARE, LABEL_FILES, read_cls_labels, read_det_labels,
                                      read_rec_labels)
-from ppocr_bench.errors import PpocrError
 from ppocr_bench.eval.bench import Latency, machine_info, size_mb
+from ppocr_bench.eval.parts import count_parts, eval_parts, image_kinds, set_lang
 from ppocr_bench.inference.system import OcrLine, read_image
 from ppocr_bench.metrics.cls import ClsAccumulator
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
@@ -116,20 +115,6 @@ def advancer(progress: Any, description: str, total: int, unit: str = "img"
     return lambda n=1: progress.advance(task, n)
 
 
-def image_kinds(data: Path) -> dict[str, str]:
-    """det image path (as in det/label.txt) -> "scene" | "document", from the synth run's
-    ``parts/*.json``; empty for an eval set without them."""
-    kinds: dict[str, str] = {}
-    for part in sorted((Path(data) / "parts").glob("*.json")):
-        try:
-            record = json.loads(part.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError):
-            continue
-        if isinstance(record, dict) and "image" in record and "kind" in record:
-            kinds[str(record["image"])] = str(record["kind"])
-    return kinds
-
-
 class DetScores:
     """Det matches pooled over an eval set and per image kind (scene / document, from
     :func:`image_kinds` of the set folder ``data``)."""
@@ -149,36 +134,6 @@ class DetScores:
         """precision, recall, hmean and hmean_<kind>."""
         return {**{k: self.all.result()[k] for k in SCORE_KEYS["det"]},
                 **{f"hmean_{kind}": acc.result()["hmean"] for kind, acc in self.by_kind.items()}}
-
-
-def data_parts(data: Path) -> dict[str, Path]:
-    """task -> label file for the parts of the eval set folder ``data`` that exist."""
-    return {t: Path(data) / rel for t, rel in LABEL_FILES.items() if (Path(data) / rel).is_file()}
-
-
-def eval_parts(data: Path | None, lang: str) -> tuple[Path, dict[str, Path]]:
-    """The eval set folder (None: ``lang``'s default set, synthesized on first use) and its
-    label files per task; a PpocrError when it holds none."""
-    if data is None:
-        from ppocr_bench.eval.sets import default_eval_set
-
-        data = default_eval_set(lang)
-    data = Path(data)
-    parts = data_parts(data)
-    if not parts:
-        raise PpocrError(f"{data}: none of {', '.join(LABEL_FILES.values())}: not an eval set "
-                         "(make one with `ppocr-bench synth`)")
-    return data, parts
-
-
-def set_lang(data: Path) -> str | None:
-    """The language the synth manifest of the eval set ``data`` names (None: no manifest, as
-    for sets converted from elsewhere)."""
-    try:
-        manifest = json.loads((Path(data) / "manifest.json").read_text(encoding="utf-8"))
-        return str(manifest["spec"]["lang"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def _e2e_text(text: str) -> str:
@@ -261,24 +216,6 @@ class _Run:
         self.out[task] = {**scores, **self.figures(task, sample)}
 
 
-def _count(parts: dict[str, Path], charset: set[str] | None) -> dict[str, int]:
-    """Images, instances and crops of the eval set's parts (and, given the recognizer's
-    ``charset``, the rec lines with a character outside it)."""
-    counts: dict[str, int] = {}
-    if "det" in parts:
-        gt = read_det_labels(parts["det"])
-        counts.update(det_images=len(gt), det_instances=sum(len(v) for v in gt.values()))
-    for task in ("cls", "rec"):
-        if task in parts:
-            labels = (read_cls_labels if task == "cls" else read_rec_labels)(parts[task])
-            counts[f"{task}_crops"] = len(labels)
-            if task == "rec" and charset is not None:
-                allowed = charset | {" "}
-                counts["rec_lines_outside_charset"] = sum(
-                    not set(t) <= allowed for t in labels.values())
-    return counts
-
-
 def _plan(system: EvalSystem, data: Path, lang: str, parts: dict[str, Path],
           counts: dict[str, int]) -> tuple[list[str], list[str]]:
     """(the tasks to score, in order, and why the others are left out)."""
@@ -304,7 +241,7 @@ def evaluate_system(system: EvalSystem, data: Path | None, lang: str, *, command
     """Score ``system`` on the eval set folder ``data`` (None: ``lang``'s default set) for
     ``lang``. ``command``: how to reproduce the run, kept in meta. Layout: module docstring."""
     data, parts = eval_parts(data, lang)
-    counts = _count(parts, system.charset() if "rec" in system.tasks else None)
+    counts = count_parts(parts, system.charset() if "rec" in system.tasks else None)
     todo, skipped = _plan(system, data, lang, parts, counts)
     run = _Run(system, progress, latency_runs, counts=counts, skipped=skipped)
     if "det" in todo:

@@ -26,7 +26,8 @@ from typing import Any
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.eval.evaluate import evaluate_entries, evaluate_peers, served_langs
-from ppocr_bench.eval.loop import EvalSystem, set_lang
+from ppocr_bench.eval.loop import EvalSystem
+from ppocr_bench.eval.parts import set_lang
 from ppocr_bench.eval.report import write_report
 from ppocr_bench.inference.backends import BACKENDS
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, get_profile

@@ -4,7 +4,6 @@ pins the metric plumbing, the result layout and what is skipped, for any EvalSys
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import shutil
 from pathlib import Path
@@ -15,8 +14,7 @@ import pytest
 from ppocr_bench.data.labels import read_cls_labels, read_det_labels, read_rec_labels
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.eval.bench import Latency
-from ppocr_bench.eval.loop import (MODEL_KEYS, Page, data_parts, evaluate_system, image_kinds,
-                                   set_lang)
+from ppocr_bench.eval.loop import MODEL_KEYS, Page, evaluate_system
 from ppocr_bench.inference.system import OcrLine, read_image
 
 EXPECTED_KEYS = {
@@ -189,17 +187,3 @@ def test_rec_lines_outside_the_charset_are_counted(tiny_set, tmp_path):
 def test_a_folder_without_labels_is_not_an_eval_set(tiny_set, tmp_path):
     with pytest.raises(PpocrError, match="not an eval set"):
         evaluate_system(Oracle(tiny_set, tmp_path), tmp_path, "en", command="cmd")
-    assert data_parts(tmp_path) == {}
-
-
-def test_image_kinds_come_from_the_synth_parts(tiny_set):
-    kinds = image_kinds(tiny_set)
-    assert sorted(kinds.values()) == ["document", "scene"]
-    assert all((tiny_set / "det" / path).is_file() for path in kinds)
-
-
-def test_set_lang_reads_the_manifest(tiny_set, tmp_path):
-    assert set_lang(tiny_set) == "en"
-    assert set_lang(tmp_path) is None
-    (tmp_path / "manifest.json").write_text(json.dumps({"spec": {}}), encoding="utf-8")
-    assert set_lang(tmp_path) is None
