@@ -107,7 +107,7 @@ def speed_table(results: dict) -> list[str]:
         rapid_ms = get(rapid, "system", "ms_per_image")
         ours_onnx = r["ours/onnx/rapidocr"]
         h_ours, h_rapid = get(ours_onnx, "system", "hmean"), get(rapid, "system", "hmean")
-        stages = rapid["meta"]["peer"].get("stage_ms_per_image", {})
+        stages = rapid["meta"].get("stage_ms_per_image", {})
         lines.append(
             f"| {lang} ({r['_info']['entry']}) | {torch_ms:.0f} | {onnx_ms:.0f} | "
             f"{rapid_ms:.0f} | {torch_ms / rapid_ms:.2f} | {onnx_ms / rapid_ms:.2f} | "

@@ -6,11 +6,12 @@ import subprocess
 import sys
 
 
-def cli(*args, env: dict | None = None) -> subprocess.CompletedProcess:
-    """``python -m ppocr_bench ARGS`` with a wide terminal; ``env`` is added to os.environ."""
+def cli(*args, env: dict | None = None, columns: int = 200) -> subprocess.CompletedProcess:
+    """``python -m ppocr_bench ARGS`` in a terminal ``columns`` wide; ``env`` is added to
+    os.environ."""
     return subprocess.run([sys.executable, "-m", "ppocr_bench", *map(str, args)],
                           capture_output=True, text=True,
-                          env={**os.environ, "COLUMNS": "200", **(env or {})})
+                          env={**os.environ, "COLUMNS": str(columns), **(env or {})})
 
 
 def one_line_error(proc: subprocess.CompletedProcess, needle: str) -> None:

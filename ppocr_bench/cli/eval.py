@@ -6,9 +6,9 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from ppocr_bench.cli.common import app, console, progress_bar
-from ppocr_bench.errors import PpocrError
+from ppocr_bench.cli.common import app, console, err_console, progress_bar
 
 
 @app.command("eval")
@@ -37,65 +37,28 @@ def evaluate(
     report.json, report.md and PNG plots."""
     import sys
 
-    from ppocr_bench.eval import sets as evalsets
-    from ppocr_bench.eval.evaluate import evaluate_entries, evaluate_peers, served_langs
-    from ppocr_bench.text.langs import get_lang
-    from ppocr_bench.eval.peers import load_peer
-    from ppocr_bench.inference.profiles import get_profile
-    from ppocr_bench.eval.report import rich_table, write_report
-    from ppocr_bench.zoo.card import cards_at
+    from ppocr_bench.eval.report import rich_tables
+    from ppocr_bench.eval.run import prepare_eval, run_eval
 
-    get_profile(profile)
-    if record and (data is not None or backend != "torch" or profile != "paddleocr"):
-        raise PpocrError("--record keeps figures of the default eval sets with the torch backend "
-                         "and the paddleocr profile: drop --data, --backend and --profile")
-    if not zoo_dirs and not system:
-        raise PpocrError("nothing to evaluate: give zoo entry folders and/or --system NAME")
-    cards = [card for path in zoo_dirs or [] for card in cards_at(path)]
-    langs = list(dict.fromkeys(lang)) if lang else served_langs(cards)
-    for code in langs:
-        get_lang(code)
-    if data is not None and len(langs) > 1:
-        raise PpocrError(f"--data is one eval set: give one --lang with it, not {len(langs)}")
-    peers = {code: [load_peer(spec, code, threads=threads) for spec in system or []]
-             for code in langs}  # fail early
-    command = "ppocr-bench " + " ".join(sys.argv[1:])
-    results: list[dict] = []
+    plan = prepare_eval(list(zoo_dirs or []), list(system or []), data, list(lang or []), out,
+                        threads=threads, backend=backend, latency_runs=latency_runs,
+                        profile=profile, record=record,
+                        command="ppocr-bench " + " ".join(sys.argv[1:]))
+    _warn(plan.warnings)
     with progress_bar() as bar:
-        for code in langs:
-            eval_set = data
-            if eval_set is None:
-                task = bar.add_task(f"eval set {code}", total=None, unit="img")
-                eval_set = evalsets.default_eval_set(
-                    code, on_start=lambda n, t=task: bar.update(t, total=n),
-                    on_sample=lambda i, t=task: bar.advance(t))
-                if next(t for t in bar.tasks if t.id == task).total is None:
-                    bar.update(task, visible=False)  # cached: nothing was synthesized
-            entries = cards if lang else [c for c in cards if code in served_langs([c])]
-            results += evaluate_entries(entries, eval_set, code, backend=backend,
-                                        threads=threads, latency_runs=latency_runs,
-                                        progress=bar, command=command,
-                                        profile=profile) if entries else []
-            results += evaluate_peers(peers[code], eval_set, code, threads=threads,
-                                      latency_runs=latency_runs, progress=bar, command=command)
-    console.print(rich_table(results))
-    for path in write_report(results, out):
+        run = run_eval(plan, progress=bar)
+    _warn(run.warnings)
+    for table in rich_tables(run.results):
+        console.print(table)
+    for path in run.written:
         console.print(f"wrote {path}")
-    if record:
-        _record_eval(cards, results)
+    for path, langs in run.recorded:
+        console.print(f"recorded {', '.join(langs)} in {path}")
 
 
-def _record_eval(cards, results: list[dict]) -> None:
-    """``eval --record``: each entry's figures into its card (what `ppocr-bench eval zoo/NAME`
-    reproduces: default eval sets, torch backend, paddleocr profile)."""
-    from ppocr_bench.zoo.card import eval_figures, write_card
-
-    for card in cards:
-        for result in results:
-            meta = result.get("meta", {})
-            if "peer" not in meta and meta.get("zoo_path") == str(card.root):
-                card.eval[meta["lang"]] = eval_figures(result)
-        console.print(f"recorded {', '.join(sorted(card.eval))} in {write_card(card)}")
+def _warn(warnings: list[str]) -> None:
+    for line in warnings:
+        err_console.print(Text(f"warning: {line}", style="yellow"))
 
 
 @app.command()
@@ -107,14 +70,15 @@ def metrics(task: str = typer.Argument(..., help="det, rec or cls."),
     """Score any system's predictions against ground truth, matched by image path."""
     import json
 
-    from ppocr_bench.eval.evaluate import score_files
+    from ppocr_bench.eval.files import score_files
 
-    scores = score_files(task, gt, pred)
+    scored = score_files(task, gt, pred)
+    _warn([scored.warning] if scored.warning else [])
     if as_json:
-        print(json.dumps(scores))
+        print(json.dumps(scored.scores))
         return
     table = Table(title=f"{task}: {pred} against {gt}")
-    for key in scores:
+    for key in scored.scores:
         table.add_column(key, justify="right")
-    table.add_row(*(f"{v:.4f}" for v in scores.values()))
+    table.add_row(*(f"{v:.4f}" for v in scored.scores.values()))
     console.print(table)

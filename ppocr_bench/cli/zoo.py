@@ -85,7 +85,7 @@ def zoo_tune_det(zoo_dir: Path = typer.Argument(..., help="Zoo entry folder (zoo
     import sys
 
     from ppocr_bench.eval.tune import record as record_post
-    from ppocr_bench.eval.tune import sweep, write_sweep
+    from ppocr_bench.eval.tune import leaders, sweep, write_sweep
     from ppocr_bench.zoo.card import read_card
 
     card = read_card(zoo_dir)
@@ -95,8 +95,7 @@ def zoo_tune_det(zoo_dir: Path = typer.Argument(..., help="Zoo entry folder (zoo
                         "PaddleOCR's defaults")
     for key in (*result["grid"], "precision", "recall", "hmean"):
         table.add_column(key, justify="right")
-    top = sorted(result["rows"], key=lambda r: -r["hmean"])[:5]
-    for row in top + ([result["default"]] if result["default"] not in top else []):
+    for row in leaders(result):
         table.add_row(*(f"{row[k]:g}" for k in result["grid"]),
                       *(f"{row[k]:.4f}" for k in ("precision", "recall", "hmean")))
     console.print(table)

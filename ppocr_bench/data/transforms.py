@@ -25,9 +25,10 @@ REC_SHAPE_V2 = (3, 32, 320)  # ch_ppocr_mobile_v2.0 CRNN input
 
 # ---------------------------------------------------------------- detection
 def det_resize_for_test(
-    img: np.ndarray, limit_side_len: int = 736, limit_type: Literal["min", "max"] = "min"
+    img: np.ndarray, limit_side_len: int, limit_type: Literal["min", "max"]
 ) -> tuple[np.ndarray, tuple[float, float]]:
-    """PaddleOCR ``DetResizeForTest`` (resize type 0).
+    """PaddleOCR ``DetResizeForTest`` (resize type 0); the inference profiles
+    (:mod:`ppocr_bench.inference.profiles`) hold the values the system uses.
 
     ``limit_type="min"``: upscale so the short side is at least ``limit_side_len``;
     ``"max"``: downscale so the long side is at most ``limit_side_len``; otherwise keep the size.
@@ -60,7 +61,7 @@ def normalize_image(
 
 
 def det_preprocess(
-    img: np.ndarray, limit_side_len: int = 736, limit_type: Literal["min", "max"] = "min",
+    img: np.ndarray, limit_side_len: int, limit_type: Literal["min", "max"],
     mean: tuple[float, float, float] = IMAGENET_MEAN,
     std: tuple[float, float, float] = IMAGENET_STD,
 ) -> tuple[np.ndarray, tuple[int, int, float, float]]:

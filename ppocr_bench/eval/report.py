@@ -1,7 +1,8 @@
-"""Reports of ``ppocr-bench eval``: report.json, report.md, paper-style plots, a rich table.
+"""Reports of ``ppocr-bench eval``: report.json, report.md, paper-style plots, screen tables.
 
-``report.json`` holds the result of :func:`ppocr_bench.eval.evaluate.evaluate_zoo` as it is for one
-zoo entry, and ``{"entries": [result, ...]}`` for several (one per entry, in the order given).
+``report.json`` holds the result of :func:`ppocr_bench.eval.loop.evaluate_system` as it is for
+one zoo entry, and ``{"entries": [result, ...]}`` for several (one per entry, in the order
+given).
 :func:`read_report` reads either back as a list.
 
 Plots (matplotlib, Agg): ``accuracy_vs_size.png`` and ``accuracy_vs_latency.png``, one panel per
@@ -16,9 +17,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from rich import box
 from rich.table import Table
-
-from ppocr_bench.data.labels import TASKS
 
 #: (task, metric, panel title) in display order.
 PANELS = (("det", "hmean", "det hmean"), ("cls", "acc", "cls acc"), ("rec", "acc", "rec acc"),
@@ -87,28 +87,42 @@ def markdown(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def _joined(result: dict, key: str, fmt: str) -> str:
-    return "/".join(format(result[t][key], fmt) if t in result else "-"
-                    for t in TASKS)
+#: (header, task, key, format) of the two screen tables: accuracy, then size and speed.
+#: Headers are two short lines and figures at most 6 characters, so both tables keep every
+#: figure whole in an 80-column terminal (long entry names wrap instead).
+SCREEN_ACCURACY = (
+    ("det\nH", "det", "hmean", ".3f"), ("det H\ndoc", "det", "hmean_document", ".3f"),
+    ("det H\nscene", "det", "hmean_scene", ".3f"), ("cls\nacc", "cls", "acc", ".3f"),
+    ("rec\nacc", "rec", "acc", ".3f"), ("rec\nned", "rec", "norm_edit_dis", ".3f"),
+    ("e2e\nH", "system", "hmean", ".3f"),
+)
+SCREEN_COST = (
+    ("det\nMB", "det", "size_mb", ".2f"), ("cls\nMB", "cls", "size_mb", ".2f"),
+    ("rec\nMB", "rec", "size_mb", ".2f"), ("all\nMB", "system", "size_mb", ".2f"),
+    ("det\nms", "det", "latency_ms_p50", ".1f"), ("cls\nms", "cls", "latency_ms_p50", ".1f"),
+    ("rec\nms", "rec", "latency_ms_p50", ".1f"), ("ms/\nimg", "system", "ms_per_image", ".0f"),
+)
 
 
-def rich_table(results: list[dict]) -> Table:
-    """The summary table for the screen, one row per zoo entry (narrower than report.md:
-    sizes and p50 latencies of det/cls/rec share a column)."""
-    table = Table(title="ppocr-bench eval")
-    table.add_column("entry")
-    table.add_column("lang")
-    for title in ("det H", "cls acc", "rec acc", "rec ned", "e2e H", "MB det/cls/rec",
-                  "total MB", "ms p50 det/cls/rec", "ms/img"):
-        table.add_column(title, justify="right")
+def _screen_table(results: list[dict], title: str, columns: tuple) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1),
+                  pad_edge=False, collapse_padding=True)
+    table.add_column("entry", overflow="fold")
+    table.add_column("lang", no_wrap=True)
+    for header, *_ in columns:
+        table.add_column(header, justify="right", no_wrap=True)
     for r in results:
-        table.add_row(
-            entry_name(r), lang_of(r), *(cell(r, t, k, ".3f") for t, k in (
-                ("det", "hmean"), ("cls", "acc"), ("rec", "acc"), ("rec", "norm_edit_dis"),
-                ("system", "hmean"))),
-            _joined(r, "size_mb", ".2f"), cell(r, "system", "size_mb", ".2f"),
-            _joined(r, "latency_ms_p50", ".1f"), cell(r, "system", "ms_per_image", ".0f"))
+        table.add_row(entry_name(r), lang_of(r), *(cell(r, t, k, f) for _, t, k, f in columns))
     return table
+
+
+def rich_tables(results: list[dict]) -> list[Table]:
+    """The summary for the screen, one row per result: accuracies (det hmean on all, the
+    document and the scene images; cls and rec accuracy, rec ned; end-to-end hmean), then
+    sizes and p50 latencies per model with the system's total MB and ms per image."""
+    return [_screen_table(results, "ppocr-bench eval: accuracy", SCREEN_ACCURACY),
+            _screen_table(results, "size (MB) and latency (ms: p50 of one batch-1 call; "
+                                   "ms/img: the whole system)", SCREEN_COST)]
 
 
 def _points(results: list[dict], task: str, metric: str, x_key: str) -> list[tuple]:

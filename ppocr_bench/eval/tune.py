@@ -28,7 +28,7 @@ from typing import Any
 from ppocr_bench.inference.backends import TorchRunner
 from ppocr_bench.data.labels import label_file, read_det_labels
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.eval.evaluate import _advancer
+from ppocr_bench.eval.loop import advancer
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, get_profile
 from ppocr_bench.data.images import read_image
@@ -68,7 +68,7 @@ def sweep(card: ZooCard, data: Path, *, threads: int = 1, progress: Any = None,
         raise PpocrError(f"{label}: no images")
     base = get_profile(DEFAULT_PROFILE)
     det = DetPredictor(TorchRunner(load_zoo_model(card, entry), threads), profile=base)
-    advance = _advancer(progress, "det maps", len(gt))
+    advance = advancer(progress, "det maps", len(gt))
     maps = []
     for rel, insts in gt.items():
         prob, size = det.prob_map(read_image(label.parent / rel))
@@ -79,7 +79,7 @@ def sweep(card: ZooCard, data: Path, *, threads: int = 1, progress: Any = None,
     defaults = {key: getattr(base, key) for key in grid}
     if defaults not in settings:
         settings.append(defaults)
-    advance = _advancer(progress, "settings", len(settings), unit="setting")
+    advance = advancer(progress, "settings", len(settings), unit="setting")
     rows = []
     for setting in settings:
         profile, acc = replace(base, **setting), DetAccumulator()
@@ -98,6 +98,13 @@ def sweep(card: ZooCard, data: Path, *, threads: int = 1, progress: Any = None,
     return {"rows": rows, "best": best, "default": default, "label_file": str(label),
             "label_sha256": sha256_file(label),
             "images": len(gt), "grid": {k: list(v) for k, v in grid.items()}}
+
+
+def leaders(result: dict, n: int = 5) -> list[dict]:
+    """The ``n`` best rows of a :func:`sweep` result by hmean, then the PaddleOCR defaults'
+    row when it is not among them (what ``zoo tune-det`` shows)."""
+    top = sorted(result["rows"], key=lambda r: -r["hmean"])[:n]
+    return top + ([result["default"]] if result["default"] not in top else [])
 
 
 def record(card: ZooCard, result: dict, command: str) -> Path:

@@ -38,22 +38,26 @@ class TorchRunner:
     """A :class:`~ppocr_bench.models.OcrModel` in eval mode under ``torch.inference_mode``.
 
     ``threads``: torch intra-op threads during each call (restored afterwards); None leaves the
-    process setting alone.
+    process setting alone. ``device``: where the batch goes (the model's device; default CPU).
     """
 
-    def __init__(self, model: OcrModel, threads: int | None = None) -> None:
+    def __init__(self, model: OcrModel, threads: int | None = None,
+                 device: torch.device | str | None = None) -> None:
         self.model = model.eval()
         self.threads = threads
+        self.device = device
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         batch = torch.from_numpy(_as_batch(x))
+        if self.device is not None:
+            batch = batch.to(self.device)
         with torch.inference_mode():
             if self.threads is None:
                 out = self.model(batch)
             else:
                 with torch_threads(self.threads):
                     out = self.model(batch)
-        return out.numpy()
+        return out.cpu().numpy()
 
 
 class OnnxRunner:

@@ -23,6 +23,7 @@ from ppocr_bench.data.transforms import (
     REC_SHAPE_V2,
     cls_resize_norm,
     det_preprocess,
+    det_resize_for_test,
     get_rotate_crop_image,
     rec_resize_norm,
 )
@@ -73,19 +74,26 @@ def sort_boxes(boxes: np.ndarray) -> np.ndarray:
 class DetPredictor:
     """DB text detection of one image (PaddleOCR ``TextDetector``).
 
-    Resize (``limit_side_len``/``limit_type``, sides multiples of 32) + the profile's
+    The profile's resize (``limit_side_len`` / ``limit_type``, sides multiples of 32) and
     normalisation, the runner's probability map, DB post-processing (the profile's ``thresh``,
     ``box_thresh``, ``unclip_ratio``, dilation), boxes with a side <= 3 px dropped, reading
     order. With ``integer_boxes`` (RapidOCR) corners are rounded, ordered by x then y and
     truncated into [0, W-1] x [0, H-1] as RapidOCR's ``filter_tag_det_res`` does.
+    ``limit_side_len`` / ``limit_type`` given here replace the profile's.
     """
 
-    def __init__(self, runner: Runner, *, limit_side_len: int = 736, limit_type: str = "min",
-                 profile: str | Profile = DEFAULT_PROFILE) -> None:
+    def __init__(self, runner: Runner, *, profile: str | Profile = DEFAULT_PROFILE,
+                 limit_side_len: int | None = None, limit_type: str | None = None) -> None:
         self.runner = runner
-        self.limit_side_len = limit_side_len
-        self.limit_type = limit_type
-        self.profile = get_profile(profile)
+        resize = {key: value for key, value in (("limit_side_len", limit_side_len),
+                                                ("limit_type", limit_type)) if value is not None}
+        self.profile = replace(get_profile(profile), **resize)
+
+    def input_size(self, height: int, width: int) -> tuple[int, int, int]:
+        """(3, H', W') the network sees for an H x W image (the profile's resize)."""
+        resized, _ = det_resize_for_test(np.zeros((height, width, 1), np.uint8),
+                                         self.profile.limit_side_len, self.profile.limit_type)
+        return (3, *resized.shape[:2])
 
     def __call__(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """H x W x 3 uint8 BGR -> (boxes N x 4 x 2 float32 (x, y) TL, TR, BR, BL in source
@@ -95,8 +103,8 @@ class DetPredictor:
     def prob_map(self, image: np.ndarray) -> tuple[np.ndarray, tuple[int, int]]:
         """The network's 1 x 1 x H' x W' probability map of an image and the image's (H, W)."""
         p = self.profile
-        x, (src_h, src_w, _, _) = det_preprocess(_as_bgr(image), self.limit_side_len,
-                                                 self.limit_type, p.det_mean, p.det_std)
+        x, (src_h, src_w, _, _) = det_preprocess(_as_bgr(image), p.limit_side_len, p.limit_type,
+                                                 p.det_mean, p.det_std)
         return self.runner(x[None]), (src_h, src_w)
 
     def boxes(self, prob: np.ndarray, size: tuple[int, int], profile: Profile | None = None
@@ -221,7 +229,13 @@ class OcrSystem:
 
     def __call__(self, image: np.ndarray) -> list[OcrLine]:
         image = _as_bgr(image)
-        boxes, det_scores = self.det(image)
+        return self.read(image, *self.det(image))
+
+    def read(self, image: np.ndarray, boxes: np.ndarray, det_scores: np.ndarray
+             ) -> list[OcrLine]:
+        """The stages after detection: the lines of ``image`` at ``boxes`` (N x 4 x 2, as the
+        detector returns them, with their N ``det_scores``)."""
+        image = _as_bgr(image)
         crops = [get_rotate_crop_image(image, box) for box in boxes]
         angles = [0] * len(crops)
         if self.cls is not None and crops:

@@ -16,6 +16,7 @@ from typing import Any
 
 from ppocr_bench.data.labels import TASKS
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.inference.profiles import DEFAULT_PROFILE, PROFILES
 from ppocr_bench.train.det_augment import DetAugment
 from ppocr_bench.train.line_augment import LineAugment
 from ppocr_bench.train.randaugment import RandAugment
@@ -79,7 +80,7 @@ class TrainConfig:
     augment: bool = True
     augment_off: tuple[str, ...] = ()
     det_size: int = 640
-    det_val_side: int = 736
+    det_val_side: int = PROFILES[DEFAULT_PROFILE].limit_side_len  # det validation resize
     max_samples: int | None = None
     max_text_length: int = MAX_TEXT_LENGTH
     seed: int = 0

@@ -1,5 +1,9 @@
 """Validation during training: det hmean, cls accuracy, rec accuracy (PaddleOCR conventions,
-via :mod:`ppocr_bench.metrics`). The model is put in eval mode and back in training mode."""
+via :mod:`ppocr_bench.metrics`). The model is put in eval mode and back in training mode.
+
+Det validation runs the evaluation's det stage itself (:class:`ppocr_bench.inference.system.
+DetPredictor` under the default profile: resize, DB post-processing, the min-box-side filter),
+so the checkpoint kept as best is the one ``ppocr-bench eval`` scores best on the same data."""
 
 from __future__ import annotations
 
@@ -10,13 +14,14 @@ import torch
 from torch.utils.data import DataLoader, Dataset
 
 from ppocr_bench.data.labels import read_det_labels
-from ppocr_bench.data.transforms import det_preprocess
+from ppocr_bench.inference.backends import TorchRunner
+from ppocr_bench.inference.profiles import DEFAULT_PROFILE, PROFILES
+from ppocr_bench.inference.system import DetPredictor
 from ppocr_bench.metrics.cls import ClsAccumulator
 from ppocr_bench.metrics.det_iou import DetAccumulator, evaluate_image
 from ppocr_bench.metrics.rec import RecAccumulator
 from ppocr_bench.models import OcrModel
 from ppocr_bench.postprocess.ctc import ctc_greedy_decode
-from ppocr_bench.postprocess.db import db_postprocess
 from ppocr_bench.data.images import read_image
 
 
@@ -33,18 +38,18 @@ class _Fixed(Dataset):
         return self.inner[(0, index)]
 
 
-@torch.no_grad()
-def validate_det(model: OcrModel, labels: Path, device: torch.device, side: int = 736,
+def validate_det(model: OcrModel, labels: Path, device: torch.device,
+                 side: int = PROFILES[DEFAULT_PROFILE].limit_side_len,
                  max_samples: int | None = None) -> dict[str, float]:
-    """Precision / recall / hmean over a det label file (eval resize ``side`` type min)."""
-    model.eval()
+    """Precision / recall / hmean over a det label file, the model run as eval runs it (the
+    default profile's det stage) with the resize limit ``side`` (``TrainConfig.det_val_side``)
+    in place of the profile's ``limit_side_len``."""
+    det = DetPredictor(TorchRunner(model, device=device), profile=DEFAULT_PROFILE,
+                       limit_side_len=side)
     acc = DetAccumulator()
     try:
         for path, instances in list(read_det_labels(labels).items())[:max_samples]:
-            image = read_image(labels.parent / path)
-            x, (h, w, _, _) = det_preprocess(image, side, "min")
-            prob = model(torch.from_numpy(x)[None].to(device)).cpu().numpy()
-            boxes, _ = db_postprocess(prob, [(h, w)])[0]
+            boxes, _ = det(read_image(labels.parent / path))
             acc.update(evaluate_image([i["points"] for i in instances],
                                       [i["transcription"] for i in instances], list(boxes)))
     finally:

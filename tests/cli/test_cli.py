@@ -122,3 +122,63 @@ def test_eval_data_with_two_languages_is_one_line_error(data, zoo):
 def test_eval_record_needs_the_default_sets(data, zoo):
     proc = cli("eval", zoo, "--data", data, "--lang", "en", "--record")
     one_line_error(proc, "--record keeps figures of the default eval sets")
+
+
+def test_eval_out_under_a_regular_file_fails_before_the_work(data, zoo, tmp_path):
+    blocker = tmp_path / "results.txt"
+    blocker.write_text("earlier results\n", encoding="utf-8")
+    proc = cli("eval", zoo, "--data", data, "--lang", "en", "--out", blocker / "report")
+    one_line_error(proc, f"{blocker / 'report'}: cannot write here: {blocker} is a file, not a folder")
+    assert "det" not in proc.stdout  # no stage ran
+    assert blocker.read_text(encoding="utf-8") == "earlier results\n"
+
+
+def test_eval_out_on_a_virtual_file_system_is_one_line_error(data, zoo):
+    one_line_error(cli("eval", zoo, "--data", data, "--lang", "en", "--out", "/sys/ppocr-out"),
+                   "/sys/ppocr-out: cannot write here: ")
+
+
+def test_eval_lang_other_than_the_sets_is_one_warning_line(data, zoo, tmp_path):
+    proc = cli("eval", zoo, "--data", data, "--lang", "ja", "--out", tmp_path / "r",
+               "--latency-runs", 1)
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: {data}: an eval set of en text (its manifest.json) evaluated "
+                        "as ja: the figures are ja models on en lines (give --lang en to "
+                        "match)"], proc.stderr
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    assert report["meta"]["lang"] == "ja" and report["meta"]["data_lang"] == "en"
+
+
+def test_eval_table_is_whole_at_80_columns_when_piped(data, zoo, tmp_path):
+    proc = cli("eval", zoo, "--data", data, "--lang", "en", "--out", tmp_path / "r",
+               "--latency-runs", 1, columns=80)
+    assert proc.returncode == 0, proc.stderr
+    table = proc.stdout[:proc.stdout.index("wrote ")]
+    assert "…" not in table and max(map(len, table.splitlines())) <= 80, table
+    report = json.loads((tmp_path / "r" / "report.json").read_text())
+    rows = [line.split() for line in table.splitlines() if line.split()[:1] == ["random/torch"]]
+    assert rows[0][2:] == [f"{report[t][k]:.3f}" for t, k in (
+        ("det", "hmean"), ("det", "hmean_document"), ("det", "hmean_scene"), ("cls", "acc"),
+        ("rec", "acc"), ("rec", "norm_edit_dis"), ("system", "hmean"))]
+    assert rows[1][2:6] == [f"{report[t]['size_mb']:.2f}" for t in ("det", "cls", "rec", "system")]
+
+
+def test_metrics_on_an_empty_gt_is_one_line_error(data, tmp_path):
+    empty = tmp_path / "gt.txt"
+    empty.write_text("")
+    one_line_error(cli("metrics", "rec", "--gt", empty, "--pred", data / "rec" / "rec_gt.txt"),
+                   f"{empty}: no labels (empty file)")
+
+
+def test_metrics_says_how_many_gt_lines_have_no_prediction(data, tmp_path):
+    gt = data / "rec" / "rec_gt.txt"
+    lines = gt.read_text(encoding="utf-8").splitlines()
+    pred = tmp_path / "pred.txt"
+    pred.write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")
+    proc = cli("metrics", "rec", "--gt", gt, "--pred", pred, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == (f"warning: {pred}: no prediction for {len(lines) - 5} of "
+                                   f"{len(lines)} GT lines: scored as wrong")
+    assert json.loads(proc.stdout)["acc"] == pytest.approx(5 / len(lines))
+    assert pred.read_text(encoding="utf-8").count("\n") == 5  # the input is left as it was

@@ -49,7 +49,7 @@ def test_normalize_is_bgr_in_list_order() -> None:
     assert x[0, 0, 0] == pytest.approx((1 - 0.485) / 0.229, rel=1e-5)
     assert x[1, 0, 0] == pytest.approx(-0.456 / 0.224, rel=1e-5)
     assert x[2, 0, 0] == pytest.approx(-0.406 / 0.225, rel=1e-5)
-    chw, meta = det_preprocess(np.zeros((100, 200, 3), np.uint8))
+    chw, meta = det_preprocess(np.zeros((100, 200, 3), np.uint8), 736, "min")
     assert chw.shape == (3, 736, 1472) and meta == (100, 200, 7.36, 7.36)
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
-from ppocr_bench.eval.report import markdown, read_report, rich_table, write_report
+from ppocr_bench.eval.report import (SCREEN_ACCURACY, SCREEN_COST, cell, entry_name, markdown,
+                                     read_report, rich_tables, write_report)
 
 
 def _model(**scores) -> dict:
@@ -67,13 +69,42 @@ def test_markdown_table_rows_and_missing_cells():
     assert "- skipped: det: no model" in text and "Test CPU" in text
 
 
-def test_rich_table_has_one_row_per_entry():
-    table = rich_table([RESULT, _second()])
-    assert table.row_count == 2
-    console = Console(width=160, record=True)
-    console.print(table)
-    out = console.export_text()
-    assert "mobile/torch" in out and "2.50/2.50/2.50" in out and "-/2.50/2.50" in out
+def _screen(results: list[dict], width: int) -> str:
+    console = Console(width=width, record=True, file=io.StringIO())
+    for table in rich_tables(results):
+        console.print(table)
+    return console.export_text()
+
+
+def _wide() -> dict:
+    """A peer with a long name and the widest figures a real run gives."""
+    wide = copy.deepcopy(RESULT)
+    wide["meta"].update(zoo="rapidocr:ppocrv3-en", backend="onnxruntime")
+    wide["det"].update(latency_ms_p50=1224.51, size_mb=12.345)
+    wide["rec"].update(latency_ms_p50=115.73, size_mb=10.72)
+    wide["system"].update(ms_per_image=12317.4, size_mb=123.45)
+    return wide
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_screen_tables_show_every_figure_whole(width: int):
+    results = [RESULT, _second(), _wide()]
+    out = _screen(results, width)
+    assert "…" not in out and max(len(line) for line in out.splitlines()) <= width
+    rows = [line.split() for line in out.splitlines()]
+    for result in results:
+        figures = [cell(result, t, k, f) for columns in (SCREEN_ACCURACY, SCREEN_COST)
+                   for _, t, k, f in columns]
+        found = [row for row in rows if row[:1] and entry_name(result).startswith(row[0])]
+        assert len(found) == 2, (entry_name(result), out)  # one row in each table
+        assert found[0][2:] + found[1][2:] == figures, out
+
+
+def test_screen_tables_have_one_row_per_result():
+    accuracy, cost = rich_tables([RESULT, _second()])
+    assert accuracy.row_count == cost.row_count == 2
+    out = _screen([RESULT, _second()], 80)
+    assert "mobile/torch" in out and "server/torch" in out and "0.686" in out
 
 
 def test_empty_results_are_an_error(tmp_path: Path):

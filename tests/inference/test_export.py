@@ -1,3 +1,4 @@
+import dataclasses
 import json
 
 import numpy as np
@@ -149,7 +150,8 @@ def test_export_zoo_and_onnx_backend_agree_with_torch(zoo):
     assert [lab for lab, _ in on_torch.cls(crops)] == [lab for lab, _ in on_onnx.cls(crops)]
     image = rng.integers(0, 255, (120, 200, 3), dtype=np.uint8)
     for preds in (on_torch, on_onnx):
-        preds.det.limit_side_len, preds.det.limit_type = 128, "max"
+        preds.det.profile = dataclasses.replace(preds.det.profile, limit_side_len=128,
+                                                  limit_type="max")
     (boxes_t, scores_t), (boxes_o, scores_o) = on_torch.det(image), on_onnx.det(image)
     assert boxes_t.shape == boxes_o.shape
     np.testing.assert_allclose(scores_t, scores_o, atol=TOLERANCE)

@@ -154,7 +154,8 @@ def test_sort_boxes_follows_paddleocr_rule():
 
 def test_det_on_random_model_returns_well_formed_arrays(zoo):
     preds = load_predictors(zoo, "en")
-    preds.det.limit_side_len, preds.det.limit_type = 160, "max"
+    preds.det.profile = dataclasses.replace(preds.det.profile, limit_side_len=160,
+                                              limit_type="max")
     # a random network: keep whatever it finds
     preds.det.profile = dataclasses.replace(preds.det.profile, box_thresh=0.0)
     image = _synthetic_page()
@@ -217,7 +218,8 @@ def test_system_runs_end_to_end_on_random_zoo(zoo):
     preds = load_predictors(zoo, "en", backend="torch", threads=1)
     assert set(preds.models) == {"det", "cls", "rec"}
     assert preds.files["rec"] == zoo.root / "rec.safetensors"
-    preds.det.limit_side_len, preds.det.limit_type = 160, "max"
+    preds.det.profile = dataclasses.replace(preds.det.profile, limit_side_len=160,
+                                              limit_type="max")
     lines = preds.system(drop_score=0.0)(_synthetic_page())
     assert all(isinstance(line, OcrLine) for line in lines)
     # A fake detector guarantees crops, so cls and rec run on real (random-init) networks.

@@ -33,7 +33,8 @@ import numpy as np
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.langs import get_lang
-from ppocr_bench.eval.peers import PeerPage
+from ppocr_bench.eval.loop import Page
+from ppocr_bench.eval.peers import PeerSystem
 from ppocr_bench.inference.system import OcrLine
 
 VERSION = "1.4.4"
@@ -82,9 +83,9 @@ def onnx_params(path: Path) -> int:
                    if t.data_type in floats and int(np.prod(t.dims, dtype=np.int64)) > 1))
 
 
-class RapidOcrSystem:
-    """RapidOCR's pipeline for ``lang`` as a :class:`~ppocr_bench.eval.peers.Peer` (``threads``
-    onnxruntime intra-op threads, one inter-op thread, per model)."""
+class RapidOcrSystem(PeerSystem):
+    """RapidOCR's pipeline for ``lang`` as a :class:`~ppocr_bench.eval.peers.PeerSystem`
+    (``threads`` onnxruntime intra-op threads, one inter-op thread, per model)."""
 
     tasks = ("det", "cls", "rec")
 
@@ -116,7 +117,7 @@ class RapidOcrSystem:
                             for t in self.tasks}
         self.keys_path = kwargs.get("rec_keys_path")
 
-    def page(self, image: np.ndarray) -> PeerPage:
+    def page(self, image: np.ndarray) -> Page:
         self.engine.last_boxes = None
         result, elapse = self.engine(image)
         boxes = self.engine.last_boxes
@@ -126,7 +127,7 @@ class RapidOcrSystem:
                  for box, text, score in (result or [])]
         stage_ms = ({k: 1e3 * v for k, v in zip(("det", "cls", "rec"), elapse)}
                     if elapse and len(elapse) == 3 else {})
-        return PeerPage(boxes, lines, stage_ms)
+        return Page(boxes, lines, stage_ms)
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         results, _ = self.engine.text_rec(list(crops))
@@ -154,7 +155,7 @@ class RapidOcrSystem:
         x = np.random.default_rng(0).standard_normal(x.shape).astype(np.float32)
         return lambda: session(x)
 
-    def meta(self) -> dict:
+    def details(self) -> dict:
         import onnxruntime
 
         return {"engine": "onnxruntime", "version": self.version,

@@ -34,7 +34,8 @@ import numpy as np
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.langs import get_lang
-from ppocr_bench.eval.peers import PeerPage, quad
+from ppocr_bench.eval.loop import Page
+from ppocr_bench.eval.peers import PeerSystem, quad
 from ppocr_bench.inference.system import OcrLine
 
 #: our language code -> Tesseract's traineddata name
@@ -157,8 +158,8 @@ def _engine(tessdata: Path, tess_lang: str, prefer: str | None, threads: int):
     return _CliEngine(tessdata, tess_lang, binary, threads)
 
 
-class TesseractSystem:
-    """Tesseract for one of our languages as a :class:`~ppocr_bench.eval.peers.Peer`.
+class TesseractSystem(PeerSystem):
+    """Tesseract for one of our languages as a :class:`~ppocr_bench.eval.peers.PeerSystem`.
 
     ``engine``: None (tesserocr if it imports, else the binary), "tesserocr" or "cli".
     ``threads``: Tesseract's OpenMP thread limit (``OMP_THREAD_LIMIT`` for the engine alone).
@@ -179,11 +180,11 @@ class TesseractSystem:
         self.threads = threads
         self.engine = _engine(tessdata, self.tess_lang, engine, threads)
 
-    def page(self, image: np.ndarray) -> PeerPage:
+    def page(self, image: np.ndarray) -> Page:
         lines = tsv_lines(self.engine.tsv(image, PSM_PAGE))
         boxes = (np.stack([box for box, _, _ in lines]) if lines
                  else np.zeros((0, 4, 2), np.float32))
-        return PeerPage(boxes, [OcrLine(box, text, conf, conf) for box, text, conf in lines])
+        return Page(boxes, [OcrLine(box, text, conf, conf) for box, text, conf in lines])
 
     def recognize(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         out = []
@@ -206,7 +207,7 @@ class TesseractSystem:
         psm = PSM_PAGE if task == "det" else PSM_LINE
         return lambda: self.engine.tsv(sample, psm)
 
-    def meta(self) -> dict:
+    def details(self) -> dict:
         return {"engine": self.engine.name, "version": self.engine.version,
                 "traineddata": str(self.traineddata), "threads": self.threads,
                 "psm": {"page": PSM_PAGE, "rec": PSM_LINE},
