@@ -23,11 +23,16 @@ err_console = Console(stderr=True, soft_wrap=True)
 _show_warning = warnings.showwarning
 
 
+def print_warning(message: str) -> None:
+    """One ``warning: <message>`` line on stderr (what every command prints for a problem that
+    does not stop the work)."""
+    err_console.print(Text(f"warning: {message}", style="yellow"))
+
+
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """A PpocrWarning as one ``warning: <message>`` line on stderr, others as Python shows
-    them."""
+    """A PpocrWarning as one :func:`print_warning` line, others as Python shows them."""
     if issubclass(category, PpocrWarning):
-        err_console.print(Text(f"warning: {message}", style="yellow"))
+        print_warning(str(message))
     else:
         _show_warning(message, category, filename, lineno, file, line)
 

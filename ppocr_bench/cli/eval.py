@@ -6,9 +6,8 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from ppocr_bench.cli.common import app, console, err_console, progress_bar
+from ppocr_bench.cli.common import app, console, print_warning, progress_bar
 
 
 @app.command("eval")
@@ -58,7 +57,7 @@ def evaluate(
 
 def _warn(warnings: list[str]) -> None:
     for line in warnings:
-        err_console.print(Text(f"warning: {line}", style="yellow"))
+        print_warning(line)
 
 
 @app.command()
