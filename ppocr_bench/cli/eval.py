@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ppocr_bench.cli.common import app, console, progress_bar
+from ppocr_bench.cli.common import app, console, err_console, progress_bar
 from ppocr_bench.errors import PpocrError
 
 
@@ -72,6 +72,9 @@ def evaluate(
                 if next(t for t in bar.tasks if t.id == task).total is None:
                     bar.update(task, visible=False)  # cached: nothing was synthesized
             entries = cards if lang else [c for c in cards if code in served_langs([c])]
+            for warning in filter(None, [evalsets.recorded_set_warning(c, code, eval_set)
+                                         for c in entries]):
+                err_console.print(warning, markup=False, style="yellow")
             results += evaluate_entries(entries, eval_set, code, backend=backend,
                                         threads=threads, latency_runs=latency_runs,
                                         progress=bar, command=command,
