@@ -75,3 +75,13 @@ def test_partial_font_serves_the_lines_it_can_draw(tmp_path: Path, ascii_dejavu:
 def test_full_font_dir_is_unchanged(tmp_path: Path):
     shutil.copy(DEJAVU, tmp_path / DEJAVU.name)
     assert [f.family for f in fonts_in_dirs("en", [tmp_path])] == ["DejaVu Sans"]
+
+
+def test_fonts_command_names_a_missing_font_dir(tmp_path: Path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "ppocr_bench", "fonts", "--font-dir",
+                           str(tmp_path / "nope")], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: {tmp_path / 'nope'}: --font-dir does not exist"
