@@ -72,3 +72,23 @@ def tiny_zoo(tmp_path_factory, tiny_set):
     lines = (tiny_set / "rec" / "rec_gt.txt").read_text(encoding="utf-8").splitlines()
     charset = sorted({c for line in lines for c in line.split("\t", 1)[1]} - {" "})
     return write_random_zoo(tmp_path_factory.mktemp("zoo") / "random", charset)
+
+
+def subset_font(src, dst, chars: str):
+    """A copy of the font file ``src`` holding only the glyphs of ``chars`` (same family and
+    style names, other bytes), written to ``dst``: a font that covers part of a charset."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.name_IDs = ["*"]
+    font = subset.load_font(str(src), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(font)
+    subset.save_font(font, str(dst), options)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def font_subset():
+    return subset_font

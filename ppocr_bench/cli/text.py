@@ -25,8 +25,11 @@ def langs() -> None:
 def fonts(font_dir: list[Path] = typer.Option(None, "--font-dir",
                                               help="Use only fonts from these folders.")) -> None:
     """Print the font x language coverage table (share of each charset in the font's cmap)."""
+    from ppocr_bench.text.font_dirs import check_font_dir
     from ppocr_bench.text.fonts import coverage_rows
 
+    for path in font_dir or []:
+        check_font_dir(path)
     rows = coverage_rows(font_dir or None)
     if not rows:
         raise PpocrError("no fonts found: install some (see fonts/README.md)")

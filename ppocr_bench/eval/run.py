@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.paths import ensure_writable_dir
 from ppocr_bench.eval.evaluate import evaluate_entries, evaluate_peers, served_langs
 from ppocr_bench.eval.loop import EvalSystem
 from ppocr_bench.eval.parts import set_lang
 from ppocr_bench.eval.report import write_report
+from ppocr_bench.eval.sets import recorded_set_warning
 from ppocr_bench.inference.backends import BACKENDS
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, get_profile
+from ppocr_bench.paths import ensure_writable_dir
 from ppocr_bench.zoo.card import ZooCard, cards_at, eval_figures, write_card
 
 
@@ -132,17 +133,19 @@ def run_eval(plan: EvalPlan, progress: Any = None) -> EvalRun:
     """Evaluate the plan's entries and peers per language, write the report (and the cards,
     with ``record``). ``progress``: a rich Progress for the bars."""
     results: list[dict] = []
+    warnings: list[str] = []
     settings = dict(threads=plan.threads, latency_runs=plan.latency_runs, progress=progress,
                     command=plan.command)
     for code in plan.langs:
         data = plan.data if plan.data is not None else _eval_set(code, progress)
         entries = (plan.cards if plan.langs_given
                    else [c for c in plan.cards if code in served_langs([c])])
+        warnings += filter(None, (recorded_set_warning(card, code, data) for card in entries))
         if entries:
             results += evaluate_entries(entries, data, code, backend=plan.backend,
                                         profile=plan.profile, **settings)
         results += evaluate_peers(plan.peers[code], data, code, **settings)
-    run = EvalRun(results, write_report(results, plan.out))
+    run = EvalRun(results, write_report(results, plan.out), warnings=warnings)
     if plan.record:
         run.recorded = record_eval(plan.cards, results)
     return run

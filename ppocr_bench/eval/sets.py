@@ -6,9 +6,16 @@ Seed rule (pinned by tests): **training data uses seeds below** :data:`TRAIN_SEE
 ko 5). Synthesis draws every sample from ``(seed, index)``, so no eval image is ever a training
 image as long as training keeps to its seed range (:func:`check_training_seed`).
 
-The set is written to ``CACHE/evalsets/<lang>-<count>-<seed>`` where CACHE is
-``$PPOCR_BENCH_CACHE`` when set, else ``~/.cache/ppocr-bench``. A complete set is reused as it
-is; an interrupted one is resumed (``run_synth`` renders only the missing samples).
+Fonts: a default set is drawn only with the font files of
+:data:`ppocr_bench.text.eval_fonts.PINNED_FONTS` (what ``pip install`` brings, checked by sha256),
+whatever else the machine has, so every machine makes the same set: same images, same label
+files, same :func:`ppocr_bench.zoo.card.eval_set_sha256`. Its manifest records the pins.
+
+The set is written to ``CACHE/evalsets/<lang>-<count>-<seed>-<fonts>`` where CACHE is
+``$PPOCR_BENCH_CACHE`` when set, else ``~/.cache/ppocr-bench``, and ``<fonts>`` is the pins'
+:func:`~ppocr_bench.text.eval_fonts.fingerprint` (a set made with other fonts is never reused).
+A complete set is reused as it is; an interrupted one is resumed (``run_synth`` renders only the
+missing samples).
 """
 
 from __future__ import annotations
@@ -16,11 +23,16 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ppocr_bench.data.labels import LABEL_FILES
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.files import cache_root
+from ppocr_bench.text.eval_fonts import fingerprint, pinned_faces, pins_record
 from ppocr_bench.text.langs import LANGS, get_lang
+
+if TYPE_CHECKING:
+    from ppocr_bench.zoo.card import ZooCard
 
 TRAIN_SEED_LIMIT = 1_000_000
 EVAL_SEED_BASE = 1_000_003
@@ -55,14 +67,17 @@ def eval_sets_root() -> Path:
 
 def eval_set_dir(lang: str, count: int = DEFAULT_COUNT) -> Path:
     """Where the default eval set of ``lang`` with ``count`` images lives (made or not)."""
-    return eval_sets_root() / f"{lang}-{count}-{eval_seed(lang)}"
+    return eval_sets_root() / f"{lang}-{count}-{eval_seed(lang)}-{fingerprint()}"
 
 
-def is_complete(folder: Path) -> bool:
-    """Whether ``folder`` is a finished synth run (manifest complete, label files there)."""
+def is_complete(folder: Path, font_pins: dict | None = None) -> bool:
+    """Whether ``folder`` is a finished synth run (manifest complete, label files there) and,
+    with ``font_pins``, one whose manifest records those pins."""
     from ppocr_bench.synth.pipeline import read_manifest
 
     manifest = read_manifest(folder) if folder.is_dir() else None
+    if font_pins is not None and (manifest or {}).get("font_pins") != font_pins:
+        return False
     return bool(manifest and manifest.get("complete")) and all(
         (folder / rel).is_file() for rel in LABEL_FILES.values())
 
@@ -71,7 +86,8 @@ def default_eval_set(lang: str, *, count: int = DEFAULT_COUNT, workers: int | No
                      on_start: Callable[[int], None] | None = None,
                      on_sample: Callable[[int], None] | None = None) -> Path:
     """The folder of ``lang``'s default eval set (det/, rec/, cls/ label files), synthesized
-    on first use with the seed of :func:`eval_seed` and reused afterwards.
+    on first use with the seed of :func:`eval_seed` and the pinned fonts, reused afterwards.
+    A pinned font file missing or changed is a PpocrError naming it and what to install.
 
     ``workers``: synthesis processes (default min(2, CPU count)); the output does not depend on
     it. ``on_start(n_todo)`` / ``on_sample(index)``: progress, as for ``run_synth``.
@@ -81,11 +97,31 @@ def default_eval_set(lang: str, *, count: int = DEFAULT_COUNT, workers: int | No
     if count <= 0:
         raise PpocrError(f"eval set size must be a positive number of images, got {count}")
     out = eval_set_dir(lang, count)
-    if is_complete(out):
+    if is_complete(out, pins_record()):
         return out
     spec = SynthSpec(lang=lang, kind=Kind.both, count=count, seed=eval_seed(lang))
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    result = run_synth(spec, out, workers=workers, on_start=on_start, on_sample=on_sample)
+    result = run_synth(spec, out, workers=workers, faces=pinned_faces(lang),
+                       manifest_extra={"font_pins": pins_record()},
+                       on_start=on_start, on_sample=on_sample)
     if not result.complete:  # cannot happen without shards; keep the promise explicit
         raise PpocrError(f"{out}: eval set synthesis did not complete; run it again to resume")
     return out
+
+
+def recorded_set_warning(card: ZooCard, lang: str, data: Path) -> str | None:
+    """A one-line warning (without the ``warning:`` the CLI adds) when ``card`` records ``[eval.LANG]`` figures measured on an eval set
+    whose label hash (``data_sha256``) is not that of ``data``: the figures about to be printed
+    are then not comparable with the card's. None when they agree or nothing is recorded."""
+    from ppocr_bench.zoo.card import eval_set_sha256
+
+    recorded = card.eval.get(lang) or {}
+    expected = recorded.get("data_sha256")
+    if not expected:
+        return None
+    actual = eval_set_sha256(Path(data))
+    if actual == expected:
+        return None
+    return (f"{card.path}: [eval.{lang}] was measured on {recorded.get('data', '?')} "
+            f"(labels sha256 {expected[:12]}), not on {Path(data).name} ({actual[:12]}): its "
+            "recorded figures are not comparable with these")

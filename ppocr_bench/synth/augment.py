@@ -1,7 +1,8 @@
-"""Photometric and geometric effects shared by the scene, document and line generators.
+"""Colours, noise and geometric effects shared by the scene, document and line generators.
 
-Every function takes the ``rng`` it draws from and returns a new array (never edits its input);
-geometric ones also map points. Images are H x W x 3 uint8 RGB unless said otherwise.
+Every function takes the ``rng`` it draws from and returns a new array (never edits its input,
+except ``paint``); geometric ones also map points. Images are H x W x 3 uint8 RGB unless said
+otherwise. The photometric finish of whole pages is in :mod:`ppocr_bench.synth.finish`.
 """
 
 from __future__ import annotations
@@ -68,20 +69,6 @@ def line_background(rng: np.random.Generator, h: int, w: int) -> tuple[np.ndarra
     return bg, float(luminance((base + other) / 2))
 
 
-def gaussian_blur(img: np.ndarray, rng: np.random.Generator, max_sigma: float = 1.2) -> np.ndarray:
-    sigma = float(rng.uniform(0.3, max_sigma))
-    return cv2.GaussianBlur(img, (0, 0), sigma)
-
-
-def motion_blur(img: np.ndarray, rng: np.random.Generator, max_len: int = 5) -> np.ndarray:
-    n = int(rng.integers(2, max_len + 1))
-    kernel = np.zeros((n, n), np.float32)
-    kernel[n // 2, :] = 1.0 / n
-    rot = cv2.getRotationMatrix2D(((n - 1) / 2, (n - 1) / 2), float(rng.uniform(0, 180)), 1.0)
-    kernel = cv2.warpAffine(kernel, rot, (n, n))
-    return cv2.filter2D(img, -1, kernel / max(kernel.sum(), 1e-6))
-
-
 def normal_bytes(rng: np.random.Generator, shape: tuple[int, int], sigma: float) -> np.ndarray:
     """An int16 image of approximately N(0, sigma^2) noise drawn from random bytes."""
     table = np.round(_normal_quantiles() * sigma).astype(np.int16)
@@ -94,46 +81,6 @@ def _normal_quantiles() -> np.ndarray:
     (coarse) normal sample, far cheaper than Generator.standard_normal on big images."""
     dist = NormalDist()
     return np.array([dist.inv_cdf((i + 0.5) / 256) for i in range(256)], np.float32)
-
-
-def gaussian_noise(img: np.ndarray, rng: np.random.Generator, max_sigma: float = 8.0) -> np.ndarray:
-    """Additive noise, luma-only (one channel broadcast) like sensor/scanner grain."""
-    sigma = float(rng.uniform(1.0, max_sigma))
-    noise = normal_bytes(rng, img.shape[:2], sigma)
-    return cv2.add(img, cv2.merge([noise, noise, noise]), dtype=cv2.CV_8U)
-
-
-def jpeg(img: np.ndarray, rng: np.random.Generator, lo: int = 35, hi: int = 90) -> np.ndarray:
-    """JPEG round trip in memory at a random quality."""
-    q = int(rng.integers(lo, hi + 1))
-    ok, buf = cv2.imencode(".jpg", img[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, q])
-    assert ok
-    return np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1])
-
-
-def shading(img: np.ndarray, rng: np.random.Generator, strength: float = 0.45) -> np.ndarray:
-    """Uneven lighting: a linear gradient or a soft shadow blob multiplied into the image."""
-    h, w = img.shape[:2]
-    sh, sw = max(2, h // 8), max(2, w // 8)
-    if rng.random() < 0.5:
-        ang = rng.uniform(0, 2 * np.pi)
-        ys, xs = np.mgrid[0:sh, 0:sw].astype(np.float32)
-        t = (xs * np.cos(ang) + ys * np.sin(ang)) / max(sh, sw)
-        t = (t - t.min()) / max(float(t.max() - t.min()), 1e-6)
-        field = 1.0 - strength * rng.uniform(0.3, 1.0) * t
-    else:
-        field = 1.0 - strength * value_noise(rng, sh, sw, 2) ** 2
-    field = cv2.resize(field.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
-    return cv2.multiply(img, cv2.merge([field, field, field]), dtype=cv2.CV_8U)
-
-
-def colour_jitter(img: np.ndarray, rng: np.random.Generator, amount: float = 0.15) -> np.ndarray:
-    """Per-channel gain and a global contrast/brightness change."""
-    gain = 1.0 + rng.uniform(-amount, amount, 3).astype(np.float32) * 0.5
-    contrast = float(rng.uniform(1 - amount, 1 + amount))
-    bias = float(rng.uniform(-20, 20) * amount)
-    out = (img.astype(np.float32) * gain - 128.0) * contrast + 128.0 + bias
-    return np.clip(out, 0, 255).astype(np.uint8)
 
 
 def warp_points(m: np.ndarray, pts: np.ndarray) -> np.ndarray:
@@ -161,18 +108,6 @@ def rotate_page(
     if labels is not None:
         labels = cv2.warpAffine(labels, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
     return out, [warp_points(m, p) for p in polys], labels
-
-
-def scan_speckle(img: np.ndarray, rng: np.random.Generator, density: float = 2e-4) -> np.ndarray:
-    """Sparse dark dust specks, as on scanned paper."""
-    h, w = img.shape[:2]
-    out = img.copy()
-    n = int(h * w * density * rng.random())
-    ys, xs = rng.integers(0, h, n), rng.integers(0, w, n)
-    tone = rng.integers(0, 90, n)
-    for y, x, t in zip(ys.tolist(), xs.tolist(), tone.tolist()):
-        cv2.circle(out, (x, y), 1 if t % 3 else 0, (t, t, t), -1)
-    return out
 
 
 def curve_layer(
@@ -230,36 +165,3 @@ def paint(img: np.ndarray, alpha: np.ndarray, x: int, y: int, colour: np.ndarray
     fg[:] = np.asarray(colour, np.float32).clip(0, 255).astype(np.uint8)
     weight = a.astype(np.float32) * (1 / 255)
     region[:] = cv2.blendLinear(fg, region, weight, 1 - weight)
-
-
-def photo_effects(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
-    """Camera-like finish for scenes: uneven light, colour cast, blur, sensor noise, JPEG."""
-    if rng.random() < 0.5:
-        img = shading(img, rng, 0.5)
-    if rng.random() < 0.4:
-        img = colour_jitter(img, rng, 0.2)
-    blur = rng.random()
-    if blur < 0.4:
-        img = gaussian_blur(img, rng, 1.3)
-    elif blur < 0.5:
-        img = motion_blur(img, rng, 5)
-    if rng.random() < 0.6:
-        img = gaussian_noise(img, rng, 7.0)
-    if rng.random() < 0.6:
-        img = jpeg(img, rng, 30, 90)
-    return img
-
-
-def scan_effects(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
-    """Scanner-like finish for documents: faint shading, dust, slight blur, grain, JPEG."""
-    if rng.random() < 0.4:
-        img = shading(img, rng, 0.25)
-    if rng.random() < 0.4:
-        img = scan_speckle(img, rng)
-    if rng.random() < 0.5:
-        img = gaussian_blur(img, rng, 0.9)
-    if rng.random() < 0.7:
-        img = gaussian_noise(img, rng, 5.0)
-    if rng.random() < 0.7:
-        img = jpeg(img, rng, 50, 92)
-    return img

@@ -1,5 +1,6 @@
 """Document pages: headings, paragraphs, lists and ruled tables in one or two columns, or
-vertical columns (ja/zh), dark text on paper, then page skew and scan artefacts.
+vertical columns (ja/zh), dark text on paper (never below the legibility of
+:mod:`ppocr_bench.synth.contrast`), then page skew and scan artefacts.
 
 Every line is one instance. Lines are filled to the column by measuring advances, placed on
 integer pixel positions and recorded with their ink box; the page skew maps those boxes.
@@ -15,13 +16,15 @@ import numpy as np
 from ppocr_bench.text.fonts import FontFace
 from ppocr_bench.synth import augment as aug
 from ppocr_bench.synth.backgrounds import paper_background
+from ppocr_bench.synth.contrast import RESAMPLE_SIGMA, background_band, legible_colour
+from ppocr_bench.synth.finish import Finish, plan_scan
 from ppocr_bench.synth.page import Page, TextInstance
 from ppocr_bench.synth.render import (
     LineSampler,
     covering,
     fit_text,
     readable,
-    render_text,
+    render_legible,
     text_width,
 )
 
@@ -39,6 +42,7 @@ class DocCanvas:
     body_face: FontFace
     img: np.ndarray
     labels: np.ndarray
+    finish: Finish = field(default_factory=Finish)
     instances: list[TextInstance] = field(default_factory=list)
 
     def face_for(self, text: str, prefer: FontFace | None = None) -> FontFace | None:
@@ -60,11 +64,14 @@ class DocCanvas:
         vertical: bool = False,
     ) -> tuple[int, int, int, int] | None:
         """Draw one line with its pen origin at ``pen`` (left baseline, or top centre when
-        vertical); record it and return its ink box, or None when too small to read."""
+        vertical) in ``colour`` made legible on the paper beneath it
+        (:mod:`ppocr_bench.synth.contrast`, hairlines made bolder); record it and return its ink
+        box, or None when too small to read or when no colour is legible there."""
         text = text.strip()
         if not readable(text) or not face.covers(text):
             return None
-        layer = render_text(text, face, size, vertical=vertical, cells=False, pad=1)
+        layer, strokes = render_legible(text, face, size, self.finish.fade, vertical=vertical,
+                                        pad=1, extra_sigma=RESAMPLE_SIGMA)
         iw, ih = layer.ink_size
         if min(iw, ih) < MIN_INK_PX or (vertical and len(text) > 1 and ih <= iw):
             return None
@@ -74,7 +81,13 @@ class DocCanvas:
         h, w = self.img.shape[:2]
         if x0 < 1 or y0 < 1 or x1 > w - 1 or y1 > h - 1:
             return None
-        aug.paint(self.img, layer.mask, x, y, colour)
+        mh, mw = layer.mask.shape
+        under = aug.luminance(self.img[y : y + mh, x : x + mw][layer.mask > 0])
+        gain = self.finish.gain((x0, y0, x1, y1))
+        legible = legible_colour(colour, background_band(under), strokes, gain)
+        if legible is None:
+            return None
+        aug.paint(self.img, layer.mask, x, y, legible)
         m = layer.mask >= 64
         self.labels[y : y + m.shape[0], x : x + m.shape[1]][m] = len(self.instances) + 1
         pts = [(x0, y0), (x1, y0), (x1, y1), (x0, y1)]
@@ -108,9 +121,10 @@ def document_with_ink(
     skew, before photometric effects; 0: none, i + 1: ``page.instances[i]``)."""
     w, h = size or (int(rng.integers(800, 1001)), int(rng.integers(1000, 1301)))
     img = paper_background(rng, h, w)
+    finish = plan_scan(rng, h, w)
     paper = tuple(int(c) for c in img[0, 0])
     body_face = faces[int(rng.integers(len(faces)))]
-    doc = DocCanvas(rng, sampler, faces, body_face, img, np.zeros((h, w), np.uint16))
+    doc = DocCanvas(rng, sampler, faces, body_face, img, np.zeros((h, w), np.uint16), finish)
     mx, my = int(rng.integers(45, 90)), int(rng.integers(45, 90))
     box = (mx, my, w - mx, h - my)
     if vertical:
@@ -122,7 +136,7 @@ def document_with_ink(
     img, labels, instances = doc.img, doc.labels, doc.instances
     if rng.random() < 0.8:
         img, labels, instances = _skew(rng, img, labels, instances, paper)
-    return Page(aug.scan_effects(rng, img), instances, "document"), labels
+    return Page(finish.apply(rng, img), instances, "document"), labels
 
 
 def _skew(

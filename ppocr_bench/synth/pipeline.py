@@ -20,6 +20,7 @@ from ppocr_bench.text.sampler import LineSampler
 from ppocr_bench.errors import PpocrError, PpocrWarning
 from ppocr_bench.files import sha256_file
 from ppocr_bench.paths import ensure_writable_dir
+from ppocr_bench.text.font_dirs import fonts_in_dirs
 from ppocr_bench.text.fonts import FontFace, fonts_for_lang
 from ppocr_bench.text.langs import get_lang
 from ppocr_bench.synth import writer
@@ -258,18 +259,26 @@ class SynthResult:
 
 
 def run_synth(spec: SynthSpec, out: Path, *, workers: int = 1, shard: tuple[int, int] = (0, 1),
-              font_dirs: list[Path] | None = None,
+              font_dirs: list[Path] | None = None, faces: list[FontFace] | None = None,
+              manifest_extra: dict | None = None,
               on_start: Callable[[int], None] | None = None,
               on_sample: Callable[[int], None] | None = None) -> SynthResult:
     """Render the samples of ``spec`` that ``out`` lacks (in this shard), then, when every
     sample is there, write the label files. A damaged sample of this shard (an unreadable part
     record, a file it lists gone) is rendered again after a PpocrWarning naming the file;
     intact samples are not touched. ``on_start(n_todo)`` and ``on_sample(index)`` report
-    progress."""
+    progress.
+
+    Fonts: ``faces`` when given (the default eval sets' pinned faces), else the fonts of
+    ``font_dirs`` (``--font-dir``: see :func:`ppocr_bench.text.font_dirs.fonts_in_dirs`), else
+    every discovered font usable for the language. ``manifest_extra``: more keys for the
+    manifest (e.g. the font pins of an eval set).
+    """
     validate(spec, workers)
     k, n = shard
-    faces = fonts_for_lang(spec.lang, font_dirs)
-    manifest = new_manifest(spec, faces)
+    if faces is None:
+        faces = fonts_for_lang(spec.lang) if font_dirs is None else fonts_in_dirs(spec.lang, font_dirs)
+    manifest = {**new_manifest(spec, faces), **(manifest_extra or {})}
     prepare_out(out, manifest)
     writer.remove_partial_files(out)
     mine = set(range(k, spec.count, n))

@@ -17,8 +17,13 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ppocr_bench.synth.augment import (
+    contrasting_colour, line_background, luminance, normal_bytes, paint,
+)
+from ppocr_bench.synth.contrast import (
+    Fade, extreme_colour, legible_colour, with_legible_strokes,
+)
 from ppocr_bench.text.fonts import FontFace
-from ppocr_bench.synth.augment import contrasting_colour, line_background, normal_bytes, paint
 
 ROTATED = set("（）()[]［］「」『』【】〔〕《》〈〉｛｝{}<>＜＞ー－-—―‐～~〜…‥＝=_｜|")
 SHIFTED = set("、。，．,.")
@@ -151,18 +156,42 @@ def render_text(
     vertical: bool = False,
     cells: bool = True,
     pad: int = 2,
+    stroke: int = 0,
 ) -> GlyphLayer:
     """Draw ``text`` in ``face`` at ``size_px`` and crop the mask to the ink plus ``pad``.
 
     The caller guarantees ``face.covers(text)`` (asserted: tofu is never drawn). ``cells=False``
-    skips the per-character boxes of horizontal lines (the hot path needs none).
+    skips the per-character boxes of horizontal lines (the hot path needs none). ``stroke``:
+    outline every glyph by that many px in its own ink (a faux bold, FreeType's stroker).
     """
     assert text.strip(), "nothing to draw"
     assert face.covers(text), f"{face.key} lacks {face.missing(text)!r}"
     font = face_font(face, size_px)
     if vertical:
-        return _render_vertical(text, font, size_px, pad)
-    return _render_horizontal(text, font, pad, cells)
+        return _render_vertical(text, font, size_px, pad, stroke)
+    return _render_horizontal(text, font, pad, cells, stroke)
+
+
+def render_legible(
+    text: str,
+    face: FontFace,
+    size_px: int,
+    fade: Fade | None,
+    *,
+    vertical: bool = False,
+    pad: int = 2,
+    extra_sigma: float = 0.0,
+) -> tuple[GlyphLayer, float]:
+    """:func:`render_text` (no cells) with hairlines made bolder, and its stroke opacity: while the strokes keep less
+    than ``MIN_OPACITY`` of their colour once ``fade`` blurs them
+    (:func:`ppocr_bench.synth.contrast.opacity`), drawn again with a 1 px stroke, then 2 px
+    (:func:`ppocr_bench.synth.contrast.with_legible_strokes`). Light and extra-light faces at
+    small sizes need it."""
+    def draw(stroke: int) -> GlyphLayer:
+        return render_text(text, face, size_px, vertical=vertical, cells=False, pad=pad,
+                           stroke=stroke)
+
+    return with_legible_strokes(draw, fade, extra_sigma, mask=lambda layer: layer.mask)
 
 
 def _crop(mask: np.ndarray, pad: int) -> tuple[np.ndarray, int, int]:
@@ -178,12 +207,13 @@ def _crop(mask: np.ndarray, pad: int) -> tuple[np.ndarray, int, int]:
 
 
 def _render_horizontal(
-    text: str, font: ImageFont.FreeTypeFont, pad: int, cells: bool
+    text: str, font: ImageFont.FreeTypeFont, pad: int, cells: bool, stroke: int = 0
 ) -> GlyphLayer:
     """One PIL call draws the line (basic layout); the mask is then cropped to the ink."""
-    x0, y0, x1, y1 = font.getbbox(text, anchor="ls")
+    x0, y0, x1, y1 = font.getbbox(text, anchor="ls", stroke_width=stroke)
     img = Image.new("L", (max(int(x1 - x0), 1) + 2, max(int(y1 - y0), 1) + 2), 0)
-    ImageDraw.Draw(img).text((1 - x0, 1 - y0), text, fill=255, font=font, anchor="ls")
+    ImageDraw.Draw(img).text((1 - x0, 1 - y0), text, fill=255, font=font, anchor="ls",
+                             stroke_width=stroke, stroke_fill=255)
     mask, dx, dy = _crop(np.asarray(img), pad)
     ox, oy = float(1 - x0 - dx), float(1 - y0 - dy)
     boxes: tuple[tuple[float, float, float, float], ...] = ()
@@ -197,16 +227,17 @@ def _render_horizontal(
 
 @functools.lru_cache(maxsize=32768)
 def _char_mask(
-    ch: str, font: ImageFont.FreeTypeFont
+    ch: str, font: ImageFont.FreeTypeFont, stroke: int = 0
 ) -> tuple[np.ndarray, tuple[int, int], float]:
     """One character's ink (cropped, read-only; cached for vertical lines), the offset of its
     top-left from the pen on the baseline, and its advance."""
     adv = font.getlength(ch)
     if ch.isspace():
         return np.zeros((0, 0), np.uint8), (0, 0), adv
-    x0, y0, x1, y1 = font.getbbox(ch, anchor="ls")
+    x0, y0, x1, y1 = font.getbbox(ch, anchor="ls", stroke_width=stroke)
     img = Image.new("L", (max(int(x1 - x0), 1) + 2, max(int(y1 - y0), 1) + 2), 0)
-    ImageDraw.Draw(img).text((1 - x0, 1 - y0), ch, fill=255, font=font, anchor="ls")
+    ImageDraw.Draw(img).text((1 - x0, 1 - y0), ch, fill=255, font=font, anchor="ls",
+                             stroke_width=stroke, stroke_fill=255)
     arr = np.asarray(img)
     if not arr.any():
         return arr[:0, :0], (0, 0), adv
@@ -230,7 +261,9 @@ def _place_vertical(
     return glyph, -gw / 2, top + adv / 2 - gh / 2
 
 
-def _render_vertical(text: str, font: ImageFont.FreeTypeFont, size: int, pad: int) -> GlyphLayer:
+def _render_vertical(
+    text: str, font: ImageFont.FreeTypeFont, size: int, pad: int, stroke: int = 0
+) -> GlyphLayer:
     """Cells of ``vertical_advance`` stacked from the top, glyphs centred on the column."""
     width = int(size * 1.6) + 4
     height = int(text_height_vertical(text, size) + size) + 4
@@ -240,7 +273,7 @@ def _render_vertical(text: str, font: ImageFont.FreeTypeFont, size: int, pad: in
     for ch in text:
         adv = vertical_advance(ch, size)
         boxes.append((cx - size / 2, top, cx + size / 2, top + adv))
-        glyph = _char_mask(ch, font)[0]
+        glyph = _char_mask(ch, font, stroke)[0]
         if glyph.size:
             glyph, gx, gy = _place_vertical(ch, glyph, size, top)
             _paste_max(canvas, glyph, int(round(cx + gx)), int(round(gy)))
@@ -266,29 +299,44 @@ def _paste_max(canvas: np.ndarray, glyph: np.ndarray, x: int, y: int) -> None:
 def render_line_image(
     text: str, face: FontFace, rng: np.random.Generator, height: int = 32
 ) -> tuple[np.ndarray, list[tuple[float, float]]]:
-    """A recognition line: ``text`` on a flat or gradient background, contrasting colour, mild
-    noise, sometimes a slight blur. The benchmarked fast path.
+    """A recognition line: ``text`` on a flat or gradient background, a colour legible on it
+    (:mod:`ppocr_bench.synth.contrast`), mild noise, sometimes a slight blur. The benchmarked
+    fast path.
 
     Returns (height x W x 3 uint8 RGB, the tight ink polygon TL, TR, BR, BL in image px).
     """
     size = max(8, int(round(height * rng.uniform(0.72, 0.95))))
-    layer = render_text(text, face, size, cells=False, pad=0)
-    ih, iw = layer.mask.shape
-    scale = min(1.0, (height - 2) / ih)
-    mask = layer.mask
-    if scale < 1.0:
-        mask = cv2.resize(mask, (max(1, int(iw * scale)), height - 2), interpolation=cv2.INTER_AREA)
-        ih, iw = mask.shape
+    blur = float(rng.uniform(0.4, 0.9)) if rng.random() < 0.3 else 0.0
+
+    def fade(img: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(img, (3, 3), blur) if blur else img
+
+    mask, strokes = with_legible_strokes(
+        lambda stroke: _line_mask(text, face, size, height, stroke), fade)
+    ih, iw = mask.shape
     margin = int(rng.integers(1, max(2, height // 4)))
     width = iw + 2 * margin
     y = int(rng.integers(0, height - ih + 1))
     bg, bg_lum = line_background(rng, height, width)
-    paint(bg, mask, margin, y, contrasting_colour(rng, bg_lum))
+    colour = contrasting_colour(rng, bg_lum)
     sigma = float(rng.uniform(0, 6))
+    row = luminance(bg[0, margin : margin + iw])  # the background varies along x only
+    band = (float(row.min()), float(row.max()))
+    legible = legible_colour(colour, band, strokes)
+    paint(bg, mask, margin, y, extreme_colour(band) if legible is None else legible)
     if sigma >= 1.0:
         noise = normal_bytes(rng, (height, width), sigma)
         bg = cv2.add(bg, cv2.merge([noise, noise, noise]), dtype=cv2.CV_8U)
-    if rng.random() < 0.3:
-        bg = cv2.GaussianBlur(bg, (3, 3), float(rng.uniform(0.4, 0.9)))
+    bg = fade(bg)
     poly = [(margin, y), (margin + iw, y), (margin + iw, y + ih), (margin, y + ih)]
     return bg, [(float(a), float(b)) for a, b in poly]
+
+
+def _line_mask(text: str, face: FontFace, size: int, height: int, stroke: int) -> np.ndarray:
+    """The ink of a recognition line, shrunk to at most ``height - 2`` px high."""
+    mask = render_text(text, face, size, cells=False, pad=0, stroke=stroke).mask
+    ih, iw = mask.shape
+    if ih > height - 2:
+        scale = (height - 2) / ih
+        mask = cv2.resize(mask, (max(1, int(iw * scale)), height - 2), interpolation=cv2.INTER_AREA)
+    return mask

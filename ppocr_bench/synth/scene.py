@@ -3,7 +3,9 @@
 Each instance: a text and a face that covers it, rendered to a glyph layer, optionally bent
 along an arc, then rotated and perspective-warped by one homography that also carries its tight
 polygon. Placements whose footprint (text, outline, sign board) would touch an earlier one are
-retried elsewhere, then dropped. Text colour is chosen against the luma of what lies beneath it.
+retried elsewhere, then dropped. Text colour is chosen against the luma of what lies beneath it
+and never below the legibility of :mod:`ppocr_bench.synth.contrast`, allowing for the blur and
+shading of the scene's finish (drawn before its text).
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ from shapely.geometry import Polygon
 from ppocr_bench.text.fonts import FontFace
 from ppocr_bench.synth import augment as aug
 from ppocr_bench.synth.backgrounds import scene_background
+from ppocr_bench.synth.contrast import RESAMPLE_SIGMA, background_band, legible_colour, opacity
+from ppocr_bench.synth.finish import Finish, plan_photo
 from ppocr_bench.synth.page import Page, TextInstance
-from ppocr_bench.synth.render import GlyphLayer, LineSampler, pick_text, render_text
+from ppocr_bench.synth.render import GlyphLayer, LineSampler, pick_text, render_legible
 
 MIN_INK_PX = 10
 PAD = 6
@@ -54,34 +58,50 @@ def scene_with_ink(
     (0: none, i + 1: ``page.instances[i]``). The page is identical to ``make_scene``'s."""
     w, h = size or (int(rng.integers(640, 961)), int(rng.integers(480, 721)))
     img = scene_background(rng, h, w)
-    labels = np.zeros((h, w), np.uint16)
-    instances: list[TextInstance] = []
-    taken: list[Polygon] = []
+    finish = plan_photo(rng, h, w)
+    canvas = _Canvas(img, np.zeros((h, w), np.uint16), [], finish)
     want = int(rng.integers(3, 13))
+    instances: list[TextInstance] = []
     for _ in range(2 * want):  # failed placements get a second chance with other text
-        inst = _add_instance(rng, sampler, faces, img, labels, taken, len(instances) + 1)
+        inst = _add_instance(rng, sampler, faces, canvas, len(instances) + 1)
         if inst is not None:
             instances.append(inst)
         if len(instances) == want:
             break
-    return Page(aug.photo_effects(rng, img), instances, "scene"), labels
+    return Page(finish.apply(rng, img), instances, "scene"), canvas.labels
+
+
+@dataclass
+class _Canvas:
+    """A scene being drawn: pixels, ink labels, footprints taken, the finish it will get."""
+
+    img: np.ndarray
+    labels: np.ndarray
+    taken: list[Polygon]
+    finish: Finish
 
 
 def _render(
-    rng: np.random.Generator, text: str, face: FontFace, w: int, h: int
+    rng: np.random.Generator, text: str, face: FontFace, w: int, h: int, finish: Finish
 ) -> GlyphLayer | None:
-    """The text at a random size (shrunk to fit the image); CJK signs are sometimes vertical."""
+    """The text at a random size (shrunk to fit the image), hairlines made bolder for the
+    scene's blur; CJK signs are sometimes vertical."""
     cjk = all(unicodedata.east_asian_width(ch) in "WF" for ch in text)
     vertical = cjk and 2 <= len(text) <= 8 and rng.random() < 0.15
     hi = max(20.0, min(w, h) * 0.15)
     size = int(np.exp(rng.uniform(np.log(18), np.log(hi))))
-    layer = render_text(text, face, size, vertical=vertical, cells=False, pad=PAD)
+
+    def draw(size: int) -> GlyphLayer:
+        return render_legible(text, face, size, finish.fade, vertical=vertical, pad=PAD,
+                              extra_sigma=RESAMPLE_SIGMA)[0]
+
+    layer = draw(size)
     length, room = (layer.mask.shape[0], h) if vertical else (layer.mask.shape[1], w)
     if length > 0.85 * room:
         size = int(size * 0.8 * room / length)
         if size < 14:
             return None
-        layer = render_text(text, face, size, vertical=vertical, cells=False, pad=PAD)
+        layer = draw(size)
     return layer if min(layer.ink_size) >= MIN_INK_PX else None
 
 
@@ -110,17 +130,16 @@ def _add_instance(
     rng: np.random.Generator,
     sampler: LineSampler,
     faces: list[FontFace],
-    img: np.ndarray,
-    labels: np.ndarray,
-    taken: list[Polygon],
+    canvas: _Canvas,
     idx: int,
 ) -> TextInstance | None:
+    img = canvas.img
     h, w = img.shape[:2]
     picked = pick_text(rng, sampler, faces, short=True)
     if picked is None:
         return None
     text, face = picked
-    layer = _render(rng, text, face, w, h)
+    layer = _render(rng, text, face, w, h, canvas.finish)
     if layer is None:
         return None
     mask, poly = layer.mask, layer.ink_quad()
@@ -134,13 +153,14 @@ def _add_instance(
     hom = _homography(rng, mask.shape[1], mask.shape[0])
     board = _board_poly(rng, poly, min(iw, ih)) if style.board else None
     foot = aug.warp_points(hom, board if board is not None else poly)
-    spot = _find_spot(rng, foot, w, h, taken, margin=3 + style.outline + 3 * style.shadow)
+    spot = _find_spot(rng, foot, w, h, canvas.taken, margin=3 + style.outline + 3 * style.shadow)
     if spot is None:
         return None
     full = np.array([[1, 0, spot[0]], [0, 1, spot[1]], [0, 0, 1]]) @ hom
     if board is not None:
         _draw_board(rng, img, aug.warp_points(full, board))
-    _draw_text(rng, img, labels, mask, full, style, idx)
+    if not _draw_text(rng, canvas, mask, full, style, idx):
+        return None
     points = [(float(x), float(y)) for x, y in aug.warp_points(full, poly)]
     return TextInstance(text, points, str(face.path), face.index, layer.vertical)
 
@@ -174,13 +194,16 @@ def _draw_board(rng: np.random.Generator, img: np.ndarray, pts: np.ndarray) -> N
 
 def _draw_text(
     rng: np.random.Generator,
-    img: np.ndarray,
-    labels: np.ndarray,
+    canvas: _Canvas,
     mask: np.ndarray,
     full: np.ndarray,
     style: _Style,
     idx: int,
-) -> None:
+) -> bool:
+    """Shadow, outline ring and text, in a colour legible on what lies beneath
+    (:mod:`ppocr_bench.synth.contrast`); an outline is added when no colour is legible on the
+    background alone, and nothing is drawn (False) when none is legible even on an outline."""
+    img, finish = canvas.img, canvas.finish
     h, w = img.shape[:2]
     mh, mw = mask.shape
     corners = aug.warp_points(full, [[0, 0], [mw, 0], [mw, mh], [0, mh]])
@@ -188,9 +211,11 @@ def _draw_text(
     x1, y1 = np.minimum(np.ceil(corners.max(axis=0)).astype(int) + 1, [w, h])
     shift = np.array([[1, 0, -x0], [0, 1, -y0], [0, 0, 1]], np.float64) @ full
     alpha = cv2.warpPerspective(mask, shift, (int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_LINEAR)
-    region = img[y0:y1, x0:x1]
     ink = alpha > 0
-    under = aug.luminance(region[ink]) if ink.any() else aug.luminance(region.reshape(-1, 3))
+    if not ink.any():
+        return False
+    work = img[y0:y1, x0:x1].copy()
+    under = aug.luminance(work[ink])
     busy = float(np.std(under)) > 40
     colour = aug.contrasting_colour(rng, float(np.mean(under)), 125.0 if busy else 110.0)
     light = aug.luminance(colour) > 128
@@ -198,12 +223,20 @@ def _draw_text(
         dx, dy = rng.integers(1, 4, 2)
         m = np.float32([[1, 0, dx], [0, 1, dy]])
         sh = cv2.GaussianBlur(cv2.warpAffine(alpha, m, alpha.shape[::-1]), (0, 0), 1.0)
-        aug.paint(region, (sh * 0.6).astype(np.uint8), 0, 0, np.zeros(3) + (0 if light else 255))
-    if style.outline or (busy and not style.board):
+        aug.paint(work, (sh * 0.6).astype(np.uint8), 0, 0, np.zeros(3) + (0 if light else 255))
+    strokes, gain = opacity(alpha, finish.fade), finish.gain((x0, y0, x1, y1))
+    ringed = bool(style.outline) or (busy and not style.board)
+    band = background_band(aug.luminance(work[ink]))
+    legible = None if ringed else legible_colour(colour, band, strokes, gain)
+    if legible is None:  # the text's background is its outline ring, light or dark
+        edge = float(rng.uniform(0, 50) if light else rng.uniform(205, 255))
+        legible = legible_colour(colour, (edge, edge), strokes, gain)
+        if legible is None:
+            return False
         r = style.outline or 2
         disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
-        ring = cv2.dilate(alpha, disc)
-        edge = np.zeros(3, np.float32) + (rng.uniform(0, 50) if light else rng.uniform(205, 255))
-        aug.paint(region, ring, 0, 0, edge)
-    aug.paint(region, alpha, 0, 0, colour)
-    labels[y0:y1, x0:x1][alpha >= 64] = idx
+        aug.paint(work, cv2.dilate(alpha, disc), 0, 0, np.full(3, edge, np.float32))
+    aug.paint(work, alpha, 0, 0, legible)
+    img[y0:y1, x0:x1] = work
+    canvas.labels[y0:y1, x0:x1][alpha >= 64] = idx
+    return True

@@ -63,6 +63,25 @@ def trdg_image_dir() -> str:
     return str(Path(trdg.__file__).parent / "images")
 
 
+#: trdg's text colours (luma 16..96) and backgrounds: 0 Gaussian noise around 235 (sd 10), 1
+#: plain white. Its third, the quasicrystal, spans every grey from black to white, so that no
+#: colour is legible on all of it: it is never used. Dark text on these backgrounds differs
+#: by at least 126 in luma, legible (ppocr_bench.synth.contrast) for strokes that keep
+#: MIN_OPACITY; hairlines get a one-pixel stroke (``is_hairline``).
+TEXT_COLOURS = "#101010,#606060"
+BACKGROUNDS = (0, 1)
+
+
+def is_hairline(text: str, face: FontFace, height: int) -> bool:
+    """Whether ``face``'s strokes, at the size trdg scales a ``height`` px line to and after its
+    blur (radius up to 1), keep less than MIN_OPACITY of their colour."""
+    from ppocr_bench.synth.contrast import MIN_OPACITY, opacity
+    from ppocr_bench.synth.render import render_text
+
+    layer = render_text(text, face, max(8, round(0.75 * height)), cells=False, pad=2)
+    return opacity(layer.mask, extra_sigma=1.0) < MIN_OPACITY
+
+
 def render_trdg_line(text: str, face: FontFace, seed: int, *, height: int = 32) -> np.ndarray:
     """One recognition line drawn by trdg: H x W x 3 uint8 RGB, ``height`` pixels high.
 
@@ -78,12 +97,13 @@ def render_trdg_line(text: str, face: FontFace, seed: int, *, height: int = 32) 
     saved = random.getstate()
     random.seed(seed)
     cv2.setRNGSeed(seed % (2**31))
+    stroke = int(is_hairline(text, face, height))
     try:
         image = data_generator.FakeTextDataGenerator.generate(
             0, text, f"{face.path}#{face.index}", None, height, "jpg",
-            int(local.integers(0, 3)), True, 1, True, int(local.integers(0, 3)),
-            0, 0, False, 0, -1, 0, "#101010,#606060", 0, 1.0, 0, (2, 4, 2, 4), False,
-            0, False, trdg_image_dir(),
+            int(local.integers(0, 3)), True, 1, True, int(local.choice(BACKGROUNDS)),
+            0, 0, False, 0, -1, 0, TEXT_COLOURS, 0, 1.0, 0, (2, 4, 2, 4), False,
+            0, False, trdg_image_dir(), stroke, TEXT_COLOURS,
         )
     finally:
         random.setstate(saved)

@@ -66,14 +66,28 @@ _PARSED: dict[str, list[tuple[int, str, str, frozenset[int]]]] = {}
 _INTERNED: dict[tuple[int, ...], frozenset[int]] = {}
 
 
+#: PyPI distribution -> (module, font folder inside it): the fonts ppocr-bench's own
+#: dependencies bring, found without importing them.
+PACKAGE_FONT_DIRS = {"noto-cjk-sans-otc": ("noto_cjk_sans_otc", "."),
+                     "matplotlib": ("matplotlib", "mpl-data/fonts/ttf")}
+
+
+def package_font_dir(package: str) -> Path | None:
+    """The font folder of an installed dependency of :data:`PACKAGE_FONT_DIRS`, None if absent."""
+    module, sub = PACKAGE_FONT_DIRS[package]
+    spec = importlib.util.find_spec(module)
+    if not (spec and spec.submodule_search_locations):
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / sub
+
+
 def _pypi_font_dirs() -> list[tuple[Path, str]]:
     """Font folders of installed PyPI packages, found without importing them."""
     found = []
-    for module, label in (("noto_cjk_sans_otc", "pypi:noto-cjk-sans-otc"), ("matplotlib", "pypi:matplotlib")):
-        spec = importlib.util.find_spec(module)
-        if spec and spec.submodule_search_locations:
-            root = Path(next(iter(spec.submodule_search_locations)))
-            found.append((root / "mpl-data/fonts/ttf" if module == "matplotlib" else root, label))
+    for package in PACKAGE_FONT_DIRS:
+        root = package_font_dir(package)
+        if root is not None:
+            found.append((root, f"pypi:{package}"))
     for dist in importlib.metadata.distributions():
         name = dist.metadata["Name"] or ""
         if re.match(r"fonts?[-_]", name, re.I):
@@ -106,7 +120,9 @@ def _source(path: Path, pypi: list[tuple[Path, str]]) -> str:
     return f"dir:{path.parent}"
 
 
-def _font_files(font_dirs: list[Path]) -> list[Path]:
+def font_files(font_dirs: list[Path]) -> list[Path]:
+    """The font files (by extension) under each folder of ``font_dirs`` (a file counts as
+    itself), sorted, without LastResort/math/symbol fonts."""
     files = []
     for root in font_dirs:
         if root.is_dir():
@@ -230,7 +246,7 @@ def discover_fonts(font_dirs: list[Path] | None = None) -> list[FontFace]:
     pypi = _pypi_font_dirs()
     dirs = default_font_dirs() if font_dirs is None else [Path(d) for d in font_dirs]
     real: dict[Path, Path] = {}
-    for path in _font_files(dirs):
+    for path in font_files(dirs):
         real.setdefault(path.resolve(), path)
     best: dict[tuple[str, str], FontFace] = {}
     for resolved, path in sorted(real.items()):
@@ -260,7 +276,7 @@ KANA = frozenset(chr(c) for c in range(0x3041, 0x30FF))
 MIN_HANGUL_COVERAGE = 0.98
 
 
-def _allowed_by_name(face: FontFace, lang: str, script: str) -> bool:
+def allowed_by_name(face: FontFace, lang: str, script: str) -> bool:
     """CJK faces tagged for another region, or listed in the manifest without this script, are out."""
     entry = manifest_entry(face.family)
     if entry is not None and script not in entry["scripts"]:
@@ -278,7 +294,7 @@ def is_usable(face: FontFace, lang: str, min_coverage: float | None = None) -> b
     from ppocr_bench.text.langs import get_lang
 
     script = get_lang(lang).script
-    if not _allowed_by_name(face, lang, script):
+    if not allowed_by_name(face, lang, script):
         return False
     charset = load_charset(lang)
     if coverage(face, charset) < (MIN_COVERAGE[script] if min_coverage is None else min_coverage):

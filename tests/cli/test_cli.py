@@ -182,3 +182,20 @@ def test_metrics_says_how_many_gt_lines_have_no_prediction(data, tmp_path):
                                    f"{len(lines)} GT lines: scored as wrong")
     assert json.loads(proc.stdout)["acc"] == pytest.approx(5 / len(lines))
     assert pred.read_text(encoding="utf-8").count("\n") == 5  # the input is left as it was
+
+
+def test_eval_warns_once_when_the_card_was_measured_on_another_set(data, tiny_zoo, tmp_path):
+    import shutil
+
+    from ppocr_bench.zoo.card import read_card, write_card
+
+    root = tmp_path / "zoo" / "stale"
+    shutil.copytree(tiny_zoo.root, root)
+    card = read_card(root)
+    card.eval["en"] = {"rec_acc": 0.5, "data": "en-40-1000004-0000000000", "data_sha256": "0" * 64}
+    write_card(card)
+    proc = cli("eval", root, "--data", data, "--lang", "en", "--out", tmp_path / "out",
+               "--latency-runs", 1)
+    assert proc.returncode == 0, proc.stderr
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and "[eval.en] was measured on en-40-1000004" in warnings[0]

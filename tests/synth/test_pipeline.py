@@ -162,12 +162,19 @@ def latin_font_dir(tmp_path):
     ("unwritable", ["--out", "{file}/sub"], "cannot write here"),
     ("manifest", ["--out", "{other}", "--count", "2"], "belongs to another run"),
     ("fonts", ["--lang", "ja", "--font-dir", "{fonts}"], "no font covers the ja charset"),
+    ("font-dir", ["--font-dir", "{file}.d"], "file.d: --font-dir does not exist"),
+    ("font-dir", ["--font-dir", "{empty}"], "empty: --font-dir holds no font file"),
+    ("font-dir", ["--font-dir", "{broken}"], "broken: none of its 1 font file(s) can be read"),
     ("kind", ["--kind", "poster"], "--kind must be one of scene, document, both"),
     ("vertical", ["--lang", "en", "--vertical"], "--vertical is only for"),
 ])
 def test_errors_are_one_line(tmp_path, other_run, latin_font_dir, case, args, needle):
     (tmp_path / "file").write_text("x")
-    subs = {"file": str(tmp_path / "file"), "other": str(other_run), "fonts": str(latin_font_dir)}
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "x.ttf").write_bytes(b"truncated")
+    subs = {"file": str(tmp_path / "file"), "other": str(other_run), "fonts": str(latin_font_dir),
+            "empty": str(tmp_path / "empty"), "broken": str(tmp_path / "broken")}
     args = [a.format(**subs) for a in args]
     if "--out" not in args:
         args += ["--out", str(tmp_path / "new")]

@@ -2,8 +2,9 @@
 by ``eval --record``) for all six languages.
 
 Inference is deterministic, so "within noise" is a tolerance of 0.005 for float differences
-across CPUs. The default eval sets are synthesized here as on the machine that recorded the card;
-a set that differs (other fonts installed) is reported as such rather than as a model change.
+across CPUs. The default eval sets are synthesized here as on the machine that recorded the card,
+from the same pinned font files whatever else is installed; a set that differs anyway (other
+Pillow/FreeType, OpenCV or numpy builds) is reported as such rather than as a model change.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def test_eval_reproduces_the_recorded_figures(card, lang):
     assert data.name == recorded["data"]
     if eval_set_sha256(data) != recorded["data_sha256"]:
         pytest.fail(f"{data}: the eval set differs from the one the card was measured on "
-                    "(other fonts on this machine? .ci/run installs the Debian fonts)")
+                    "(its fonts are pinned: other Pillow/FreeType, OpenCV or numpy builds?)")
     figures = eval_figures(evaluate_zoo(card, data, lang, latency_runs=1))
     for key, _, _ in EVAL_FIGURES:
         if key in recorded:
