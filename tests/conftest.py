@@ -48,21 +48,26 @@ def random_zoo():
 
 @pytest.fixture(scope="session")
 def synth_en(tmp_path_factory):
-    """A 4-image English synth set (det, cls and rec labels; ~160 text lines)."""
+    """A 4-image English synth set (det, cls and rec labels; ~160 text lines), drawn with the
+    pinned fonts so that the tests using it see the same data whatever fonts are installed."""
     from ppocr_bench.synth.pipeline import SynthSpec, run_synth
+    from ppocr_bench.text.eval_fonts import pinned_faces
 
     out = tmp_path_factory.mktemp("train_synth") / "en4"
-    assert run_synth(SynthSpec(lang="en", count=4, seed=0), out).complete
+    spec = SynthSpec(lang="en", count=4, seed=0)
+    assert run_synth(spec, out, faces=pinned_faces("en")).complete  # same set on every machine
     return out
 
 
 @pytest.fixture(scope="session")
 def tiny_set(tmp_path_factory):
-    """Two synthesized English images (scene + document) with det, cls and rec labels."""
+    """Two synthesized English images (scene + document) with det, cls and rec labels (pinned
+    fonts, as ``synth_en``)."""
     from ppocr_bench.synth.pipeline import SynthSpec, run_synth
+    from ppocr_bench.text.eval_fonts import pinned_faces
 
     out = tmp_path_factory.mktemp("tiny") / "en"
-    assert run_synth(SynthSpec("en", count=2, seed=11), out).complete
+    assert run_synth(SynthSpec("en", count=2, seed=11), out, faces=pinned_faces("en")).complete
     return out
 
 
