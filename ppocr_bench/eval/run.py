@@ -31,7 +31,7 @@ from ppocr_bench.eval.report import write_report
 from ppocr_bench.eval.sets import recorded_set_warning
 from ppocr_bench.inference.backends import BACKENDS
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, get_profile
-from ppocr_bench.paths import ensure_writable_dir
+from ppocr_bench.files import ensure_writable_dir
 from ppocr_bench.zoo.card import ZooCard, cards_at, eval_figures, write_card
 
 

@@ -19,7 +19,7 @@ from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.text.sampler import LineSampler
 from ppocr_bench.errors import PpocrError, PpocrWarning
 from ppocr_bench.files import sha256_file
-from ppocr_bench.paths import ensure_writable_dir
+from ppocr_bench.files import ensure_writable_dir
 from ppocr_bench.text.font_dirs import fonts_in_dirs
 from ppocr_bench.text.fonts import FontFace, fonts_for_lang
 from ppocr_bench.text.langs import get_lang

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ppocr_bench.data.images import read_image
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.paths import ensure_writable_file
+from ppocr_bench.files import ensure_writable_file
 
 THUMB_H = 300
 SHEET_W = 1500

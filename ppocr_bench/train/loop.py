@@ -43,7 +43,7 @@ import torch.distributed as dist
 from torch.utils.data import DataLoader
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.paths import ensure_writable_dir
+from ppocr_bench.files import ensure_writable_dir
 from ppocr_bench.models import load_weights
 from ppocr_bench.text.charset import charset_text
 from ppocr_bench.train import checkpoints as ck
