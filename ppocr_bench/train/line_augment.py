@@ -45,19 +45,22 @@ class LineAugment:
 
 
 # ---------------------------------------------------------------- MLS warp (TIA)
-def mls_warp(image: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+def mls_warp(image: np.ndarray, src: np.ndarray, dst: np.ndarray, grid: int = 4) -> np.ndarray:
     """Warp ``image`` so that control points ``src`` (N x 2, x y) land on ``dst``.
 
     Similarity moving least squares (Schaefer et al. 2006), solved backwards: for each output
     pixel v, the similarity a * z + b (complex a) that best maps the dst points to the src points
-    with weights 1 / |dst_i - v|^2 gives the source position; then ``cv2.remap``. Output size =
-    input size.
+    with weights 1 / |dst_i - v|^2 gives the source position; then ``cv2.remap``. The smooth map
+    is solved on a grid of every ``grid``-th pixel (and the last row and column) and
+    interpolated bilinearly in between, as PaddleOCR's ``WarpMLS`` interpolates between grid
+    cells (``grid`` 1: every pixel; 4 is 14x faster on a 32 x 300 line). Output size = input
+    size.
     """
     h, w = image.shape[:2]
     p = src[:, 0] + 1j * src[:, 1]  # where to sample from
     q = dst[:, 0] + 1j * dst[:, 1]  # where it lands
-    ys, xs = np.mgrid[0:h, 0:w]
-    v = (xs + 1j * ys).reshape(-1, 1).astype(np.complex128)
+    ys, xs = _grid(h, grid), _grid(w, grid)
+    v = (xs[None, :] + 1j * ys[:, None]).reshape(-1, 1).astype(np.complex128)
     weights = 1.0 / (np.abs(q[None, :] - v) ** 2 + 1e-6)
     total = weights.sum(1, keepdims=True)
     p_star = (weights * p).sum(1, keepdims=True) / total
@@ -65,9 +68,29 @@ def mls_warp(image: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
     p_hat, q_hat = p[None, :] - p_star, q[None, :] - q_star
     a = (weights * np.conj(q_hat) * p_hat).sum(1, keepdims=True) / np.maximum(
         (weights * np.abs(q_hat) ** 2).sum(1, keepdims=True), 1e-12)
-    f = (a * (v - q_star) + p_star).reshape(h, w)
-    map_x, map_y = f.real.astype(np.float32), f.imag.astype(np.float32)
+    f = (a * (v - q_star) + p_star).reshape(len(ys), len(xs))
+    rows, cols = _interpolation(h, ys), _interpolation(w, xs).T
+    map_x = (rows @ f.real @ cols).astype(np.float32)
+    map_y = (rows @ f.imag @ cols).astype(np.float32)
     return cv2.remap(image, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _grid(n: int, step: int) -> np.ndarray:
+    """Every ``step``-th of ``n`` pixel positions and the last one."""
+    return np.unique(np.r_[np.arange(0, n, max(step, 1)), n - 1]).astype(np.float64)
+
+
+def _interpolation(n: int, knots: np.ndarray) -> np.ndarray:
+    """n x len(knots): linear interpolation from values at ``knots`` to pixels 0 .. n - 1."""
+    out = np.zeros((n, len(knots)))
+    if len(knots) == 1:
+        out[:, 0] = 1.0
+        return out
+    pixels = np.arange(n)
+    j = np.clip(np.searchsorted(knots, pixels, side="right") - 1, 0, len(knots) - 2)
+    t = (pixels - knots[j]) / (knots[j + 1] - knots[j])
+    out[pixels, j], out[pixels, j + 1] = 1.0 - t, t
+    return out
 
 
 def _edge_points(w: int, h: int, segments: int) -> np.ndarray:
