@@ -20,11 +20,14 @@ NOT_CONFIG = ("ctx", "resume", "stop_at")
 def train(
     ctx: typer.Context,
     task: str = typer.Argument(..., help="det, cls or rec."),
-    data: Path = typer.Option(None, "--data", help="Training data in the synth layout "
+    data: Path = typer.Option(None, "--data", help="synth:LANG[+LANG...] to render every "
+                              "sample on the fly (streaming), or a folder in the synth layout "
                               "(or a label file); not needed with --resume."),
     out: Path = typer.Option(..., "--out", help="Run folder (checkpoints, log, plots)."),
     preset: str = typer.Option(None, "--preset", help="Model preset (default per task)."),
-    val: Path = typer.Option(None, "--val", help="Validation data; keeps best.safetensors."),
+    val: Path = typer.Option(None, "--val", help="Validation data (a folder, or synth / "
+                             "synth:LANG to render --val-count samples once into the run); "
+                             "keeps best.safetensors."),
     steps: int = typer.Option(None, "--steps"),
     epochs: int = typer.Option(None, "--epochs"),
     batch_size: int = typer.Option(8, "--batch-size"),
@@ -50,6 +53,23 @@ def train(
     init_charset: str = typer.Option("extend", "--init-charset", help="extend or remap."),
     charset: str = typer.Option(None, "--charset", help="Rec charset: FILE or lang:XX."),
     arg: list[str] = typer.Option(None, "--arg", help="Preset override KEY=JSON."),
+    synth_kind: str = typer.Option("both", "--synth-kind", help="Streaming: scene, document "
+                                   "or both."),
+    synth_engine: str = typer.Option("ours", "--synth-engine", help="Streaming lines: ours "
+                                     "or trdg."),
+    font_dir: list[Path] = typer.Option(None, "--font-dir", help="Streaming: draw fonts from "
+                                        "this folder (repeatable) instead of those found."),
+    vertical: bool = typer.Option(False, "--vertical", help="Streaming det: vertical ja/zh "
+                                  "document lines."),
+    epoch_size: int = typer.Option(100_000, "--epoch-size", help="Streaming: samples per "
+                                   "epoch."),
+    mix: Path = typer.Option(None, "--mix", help="Streaming: a dataset folder giving "
+                             "--mix-ratio of the samples."),
+    mix_ratio: float = typer.Option(0.0, "--mix-ratio", help="Share of samples from --mix."),
+    val_count: int = typer.Option(200, "--val-count", help="Samples of --val synth."),
+    rec_width: str = typer.Option("bucket", "--rec-width", help="rec batches: bucket (lines "
+                                  "of similar length, padded to the batch's width) or fixed "
+                                  "(all padded to the input width)."),
     resume: bool = typer.Option(False, "--resume", help="Continue the run in --out (wherever "
                                 "it lies); only --device, --workers, --threads, --log-every, "
                                 "--ckpt-every, --eval-every may change."),
@@ -65,8 +85,9 @@ def train(
     given = {name for name in values
              if getattr(ctx.get_parameter_source(name), "name", "") == "COMMANDLINE"}
     options = {FIELD.get(name, name): value for name, value in values.items()}
-    for name in ("data", "out", "val", "init"):
+    for name in ("data", "out", "val", "init", "mix"):
         options[name] = None if options[name] is None else str(options[name])
+    options["font_dir"] = tuple(str(d) for d in font_dir or ())
     options["augment_off"] = tuple(no_aug or ())
     options["overrides"] = parse_overrides(arg or [])
     if resume:

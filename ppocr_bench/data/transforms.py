@@ -140,11 +140,13 @@ def crop_polygon(img: np.ndarray, points: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------- cls / rec
-def resize_norm_keep_ratio(img: np.ndarray, shape: tuple[int, int, int]) -> np.ndarray:
+def resize_norm_keep_ratio(img: np.ndarray, shape: tuple[int, int, int],
+                           pad: bool = True) -> np.ndarray:
     """PaddleOCR ``resize_norm_img``: H x W x C uint8 -> C x imgH x imgW float32.
 
     Resized to height imgH keeping the aspect ratio (width min(ceil(imgH * W / H), imgW)),
-    scaled to (x / 255 - 0.5) / 0.5 in [-1, 1], then zero-padded on the right to imgW.
+    scaled to (x / 255 - 0.5) / 0.5 in [-1, 1], then zero-padded on the right to imgW
+    (``pad=False``: not padded, C x imgH x the resized width).
     """
     c, img_h, img_w = shape
     if img.ndim == 2:
@@ -161,6 +163,8 @@ def resize_norm_keep_ratio(img: np.ndarray, shape: tuple[int, int, int]) -> np.n
         resized = resized[:, :, None]
     x = resized.astype(np.float32).transpose(2, 0, 1) / 255.0
     x = (x - 0.5) / 0.5
+    if not pad:
+        return np.ascontiguousarray(x)
     out = np.zeros((c, img_h, img_w), dtype=np.float32)
     out[:, :, : x.shape[2]] = x
     return out
@@ -172,7 +176,8 @@ def cls_resize_norm(img: np.ndarray, shape: tuple[int, int, int] = CLS_SHAPE) ->
 
 
 def rec_resize_norm(
-    img: np.ndarray, shape: tuple[int, int, int] = REC_SHAPE, max_wh_ratio: float | None = None
+    img: np.ndarray, shape: tuple[int, int, int] = REC_SHAPE, max_wh_ratio: float | None = None,
+    pad: bool = True,
 ) -> np.ndarray:
     """Recognizer input: 3 x 48 x 320 (or 3 x 32 x 320) float32.
 
@@ -182,4 +187,4 @@ def rec_resize_norm(
     c, img_h, img_w = shape
     if max_wh_ratio is not None:
         img_w = int(img_h * max_wh_ratio)
-    return resize_norm_keep_ratio(img, (c, img_h, img_w))
+    return resize_norm_keep_ratio(img, (c, img_h, img_w), pad)

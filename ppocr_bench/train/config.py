@@ -29,7 +29,9 @@ MAX_TEXT_LENGTH = 25
 #: Options that may change when a run is resumed: they decide how it runs, not what it learns.
 OPERATIONAL = ("device", "workers", "threads", "log_every", "ckpt_every", "eval_every")
 #: Options that name files; config.json records where they were (see :mod:`.run_folder`).
-PATH_OPTIONS = ("data", "val", "init", "charset")
+PATH_OPTIONS = ("data", "val", "init", "charset", "mix")
+#: Keys config.json holds beside the options (see :mod:`.run_folder` and :mod:`.stream`).
+RECORDS = ("paths", "stream")
 
 #: Names accepted by ``augment_off`` (and the CLI's ``--no-aug``): one switch per augmentation.
 AUGMENTATIONS = {
@@ -54,8 +56,8 @@ class TrainConfig:
     augment: False turns all augmentation off; augment_off: names from :data:`AUGMENTATIONS`
     to switch off one by one. det_size: square training crop (paper 640/960). max_samples: use
     only the first N label lines (overfitting tests). workers: DataLoader processes (None: auto,
-    cores // 2); threads: torch threads (None: the remaining cores, so workers + threads = all
-    cores; on a shared, busy machine 1 thread is often faster than 2). device: "auto" (cuda if available),
+    :meth:`num_workers`); threads: torch threads (None: the remaining cores, so workers +
+    threads = all cores). device: "auto" (cuda if available),
     "cpu", "cuda", "cuda:N". eval_every / ckpt_every: steps, 0 = only at the end.
     init: weights to start from; init_charset: rec with another charset: "extend" (keep the
     init charset, append the data's new characters) or "remap" (use ``charset`` as given, copy
@@ -93,9 +95,19 @@ class TrainConfig:
     init: str | None = None
     init_charset: str = "extend"
     charset: str | None = None
+    synth_kind: str = "both"
+    synth_engine: str = "ours"
+    font_dir: tuple[str, ...] = ()
+    vertical: bool = False
+    epoch_size: int = 100_000
+    mix: str | None = None
+    mix_ratio: float = 0.0
+    val_count: int = 200
+    rec_width: str = "bucket"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "augment_off", tuple(self.augment_off))
+        object.__setattr__(self, "font_dir", tuple(str(d) for d in self.font_dir))
         object.__setattr__(self, "overrides", dict(self.overrides))
         if self.task not in TASKS:
             raise PpocrError(f"task must be det, cls or rec, not {self.task!r}")
@@ -113,6 +125,33 @@ class TrainConfig:
             raise PpocrError(f"init_charset must be extend or remap, not {self.init_charset!r}")
         if self.task == "det" and self.det_size % 32:
             raise PpocrError(f"det_size must be a multiple of 32, got {self.det_size}")
+        self._check_stream()
+
+    @property
+    def streaming(self) -> bool:
+        return self.data.startswith("synth:")
+
+    def _check_stream(self) -> None:
+        if self.rec_width not in ("bucket", "fixed"):
+            raise PpocrError(f"--rec-width must be bucket or fixed, not {self.rec_width!r}")
+        if self.synth_kind not in ("scene", "document", "both"):
+            raise PpocrError(f"--synth-kind must be scene, document or both, not "
+                             f"{self.synth_kind!r}")
+        if self.synth_engine not in ("ours", "trdg"):
+            raise PpocrError(f"--synth-engine must be ours or trdg, not {self.synth_engine!r}")
+        if self.epoch_size <= 0 or self.val_count <= 0:
+            raise PpocrError("--epoch-size and --val-count must be positive")
+        if self.mix is not None and not self.streaming:
+            raise PpocrError("--mix adds a folder to streamed data: give --data synth:LANG")
+        if self.mix is not None and not 0.0 < self.mix_ratio < 1.0:
+            raise PpocrError(f"--mix-ratio must lie between 0 and 1 (the share of samples from "
+                             f"--mix), got {self.mix_ratio}")
+        if self.mix is None and self.mix_ratio:
+            raise PpocrError("--mix-ratio needs --mix FOLDER")
+        if self.val is not None and self.val.startswith("synth") and not (
+                self.val == "synth" and self.streaming or self.val.startswith("synth:")):
+            raise PpocrError(f"--val {self.val}: use --val synth with streamed data, or "
+                             "--val synth:LANG[+LANG...]")
 
     @property
     def preset_name(self) -> str:
@@ -144,11 +183,24 @@ class TrainConfig:
         return min(threads, int(limit)) if limit.isdigit() and int(limit) > 0 else threads
 
     def num_workers(self) -> int:
-        return (os.cpu_count() or 2) // 2 if self.workers is None else self.workers
+        """DataLoader workers: given, or on CPU none up to 2 cores (a worker's process beside
+        the trainer's OpenMP threads stalls them more than rendering and augmenting in the
+        trainer costs: ``benchmarks/train.py``), a quarter of the cores beyond; with CUDA all
+        cores but one, at most 8 (the GPU waits on the data, not on the host's threads)."""
+        if self.workers is not None:
+            return self.workers
+        cores = os.cpu_count() or 1
+        if self.device != "cpu":
+            import torch
+
+            if torch.cuda.is_available():
+                return max(min(cores - 1, 8), 1)
+        return 0 if cores <= 2 else max(cores // 4, 1)
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["augment_off"] = list(self.augment_off)
+        data["font_dir"] = list(self.font_dir)
         return data
 
     @classmethod
@@ -159,6 +211,7 @@ class TrainConfig:
             raise PpocrError(f"unknown training option(s) {sorted(extra)}")
         data = dict(data)
         data["augment_off"] = tuple(data.get("augment_off", ()))
+        data["font_dir"] = tuple(data.get("font_dir", ()))
         return cls(**data)
 
     def command(self) -> str:
@@ -179,6 +232,8 @@ class TrainConfig:
                 parts += [f"--arg {k}={json.dumps(v)}" for k, v in value.items()]
             elif f.name == "augment_off":
                 parts += [f"--no-aug {name}" for name in value]
+            elif f.name == "font_dir":
+                parts += [f"--font-dir {name}" for name in value]
             elif isinstance(value, bool):
                 parts.append(flag if value else f"--no-{f.name.replace('_', '-')}")
             else:
@@ -219,24 +274,33 @@ def parse_overrides(items: list[str] | tuple[str, ...]) -> dict[str, Any]:
     return overrides
 
 
-def save_config(config: TrainConfig, path: Path, paths: dict[str, Any] | None = None) -> None:
+def save_config(config: TrainConfig, path: Path, paths: dict[str, Any] | None = None,
+                records: dict[str, Any] | None = None) -> None:
     """Write ``config`` as JSON; ``paths``: where its file options lie, kept under ``"paths"``
-    (see :func:`ppocr_bench.train.run_folder.save_run_config`)."""
+    (see :func:`ppocr_bench.train.run_folder.save_run_config`); ``records``: more of
+    :data:`RECORDS` (``"stream"``: what a stream draws with)."""
     from ppocr_bench.train.checkpoints import atomic_write_text
 
-    data = config.to_dict() | ({"paths": paths} if paths is not None else {})
+    data = (config.to_dict() | ({"paths": paths} if paths is not None else {})
+            | dict(records or {}))
     atomic_write_text(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def read_config_file(path: Path) -> tuple[TrainConfig, dict[str, Any]]:
     """The config saved in ``path`` and its ``"paths"`` record (empty for runs made before
     paths were recorded)."""
+    return read_config_records(path)[:2]  # type: ignore[return-value]
+
+
+def read_config_records(path: Path) -> tuple[TrainConfig, dict[str, Any], dict[str, Any]]:
+    """The config saved in ``path``, its ``"paths"`` record and its other :data:`RECORDS`."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         if not isinstance(data, dict):
             raise ValueError("not a JSON object")
         paths = data.pop("paths", None) or {}
-        return TrainConfig.from_dict(data), paths
+        records = {name: data.pop(name) for name in RECORDS if name in data}
+        return TrainConfig.from_dict(data), paths, records
     except (OSError, ValueError, TypeError) as exc:
         raise PpocrError(f"{path}: unreadable training config ({exc})") from None
 

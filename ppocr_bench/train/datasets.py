@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import math
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
-from torch.utils.data import Dataset, Sampler
+from torch.utils.data import Dataset, Sampler, default_collate
 
 from ppocr_bench.data.db_targets import make_db_targets
 from ppocr_bench.data.images import read_image
@@ -146,13 +147,15 @@ class RecDataset(Dataset):
 
     With ``skip_bad`` (training) lines with characters outside the vocabulary, longer than
     ``max_len`` or empty are left out and counted in ``stats`` (a warning is logged); without it
-    (validation) every line stays and ``texts`` keeps the ground truth.
+    (validation) every line stays and ``texts`` keeps the ground truth. ``tight``: images not
+    padded to the input width (:class:`RecCollate` pads each batch to its own width).
     """
 
     def __init__(self, labels: Path, input_size: tuple[int, int, int], vocabulary: list[str],
                  aug: LineAugment | None, seed: int, max_len: int = 25,
-                 max_samples: int | None = None, skip_bad: bool = True) -> None:
-        self.root = labels.parent
+                 max_samples: int | None = None, skip_bad: bool = True,
+                 tight: bool = False) -> None:
+        self.root, self.tight = labels.parent, tight
         self.input_size, self.aug, self.seed, self.max_len = tuple(input_size), aug, seed, max_len
         self.stats = EncodeStats()
         self.items: list[tuple[str, list[int]]] = []
@@ -191,8 +194,12 @@ class RecDataset(Dataset):
             image = line_augment(image, self.aug, sample_rng(self.seed, epoch, index))
         label = np.zeros(self.max_len, dtype=np.int64)
         label[: len(ids)] = ids
-        return {"image": rec_resize_norm(image, self.input_size), "label": label,
-                "length": len(ids), "index": index}
+        return {"image": rec_resize_norm(image, self.input_size, pad=not self.tight),
+                "label": label, "length": len(ids), "index": index}
+
+    def lengths(self) -> list[int]:
+        """Characters per line (what :class:`ResumableBatchSampler` groups by)."""
+        return [len(ids) for _, ids in self.items]
 
 
 # ---------------------------------------------------------------- sampler
@@ -204,13 +211,18 @@ class ResumableBatchSampler(Sampler[list[tuple[int, int]]]):
     torch's DistributedSampler), then cut into batches; a last partial batch is dropped unless it
     would be the only one. Step s is batch ``s % batches_per_epoch`` of epoch
     ``s // batches_per_epoch``, so resuming at step k only needs k.
+
+    ``lengths`` (rec lines' character counts): each run of :data:`BUCKET_BATCHES` batches of
+    the order is sorted by length before it is cut, and its batches shuffled again, so a batch
+    holds lines of similar width (less padding, see :class:`RecCollate`).
     """
 
     def __init__(self, n: int, batch_size: int, seed: int, total_steps: int, *,
                  start_step: int = 0, shuffle: bool = True, rank: int = 0,
-                 world_size: int = 1) -> None:
+                 world_size: int = 1, lengths: list[int] | None = None) -> None:
         if n <= 0:
             raise PpocrError("the training set is empty")
+        self.lengths = None if lengths is None else np.asarray(lengths)
         self.n, self.batch_size, self.seed, self.shuffle = n, batch_size, seed, shuffle
         self.total_steps, self.start_step = total_steps, start_step
         self.rank, self.world_size = rank, world_size
@@ -221,8 +233,22 @@ class ResumableBatchSampler(Sampler[list[tuple[int, int]]]):
         order = (np.random.default_rng([self.seed, epoch]).permutation(self.n) if self.shuffle
                  else np.arange(self.n))
         padded = math.ceil(self.n / self.world_size) * self.world_size
-        order = np.resize(order, padded)
-        return order[self.rank :: self.world_size].tolist()
+        order = np.resize(order, padded)[self.rank :: self.world_size]
+        if self.lengths is not None:
+            order = self._bucketed(order, epoch)
+        return order.tolist()
+
+    def _bucketed(self, order: np.ndarray, epoch: int) -> np.ndarray:
+        run = self.batch_size * BUCKET_BATCHES
+        rng = np.random.default_rng([self.seed, epoch, 1])
+        out = []
+        for start in range(0, len(order), run):
+            part = order[start : start + run]
+            part = part[np.argsort(self.lengths[part], kind="stable")]  # type: ignore[index]
+            batches = [part[i : i + self.batch_size] for i in range(0, len(part), self.batch_size)]
+            full = [b for b in batches if len(b) == self.batch_size]
+            out += [full[i] for i in rng.permutation(len(full))] + batches[len(full):]
+        return np.concatenate(out) if out else order
 
     def __iter__(self):
         cached_epoch, order = -1, []
@@ -235,6 +261,47 @@ class ResumableBatchSampler(Sampler[list[tuple[int, int]]]):
 
     def __len__(self) -> int:
         return max(self.total_steps - self.start_step, 0)
+
+
+#: Batches a rec epoch is sorted by line length in (see :class:`ResumableBatchSampler`).
+BUCKET_BATCHES = 32
+#: Rec batches are padded to a multiple of this width (fewer distinct shapes for oneDNN).
+WIDTH_STEP = 32
+#: Share of rec batches padded to the full input width anyway (as every line at inference).
+FULL_WIDTH_SHARE = 0.25
+
+
+class RecCollate:
+    """Collates rec samples whose images are not padded (``tight``): the batch is padded on
+    the right (zeros, as PaddleOCR pads) to its widest line rounded up to
+    :data:`WIDTH_STEP`, at least 8 px per label character (CTC needs a time step per
+    character and one between repeats), at most the input width ``max_width``; a
+    :data:`FULL_WIDTH_SHARE` of the batches (chosen by their sample indices, so the same with
+    any worker count) are padded to ``max_width``, so the model keeps seeing what inference
+    feeds it: lines padded to the full width. PaddleOCR trains its later recognizers on such
+    batches of one width each (``MultiScaleSampler``, ``ds_width``)."""
+
+    def __init__(self, max_width: int) -> None:
+        self.max_width = max_width
+
+    def width(self, samples: list[dict]) -> int:
+        indices = np.asarray(sorted(int(s["index"]) for s in samples), dtype=np.int64)
+        if zlib.crc32(indices.tobytes()) % 1000 < FULL_WIDTH_SHARE * 1000:
+            return self.max_width
+        widest = max(max(s["image"].shape[2] for s in samples),
+                     8 * max(int(s["length"]) for s in samples))
+        return min(self.max_width, -(-widest // WIDTH_STEP) * WIDTH_STEP)
+
+    def __call__(self, samples: list[dict]) -> dict:
+        width = self.width(samples)
+        c, h = samples[0]["image"].shape[:2]
+        images = np.zeros((len(samples), c, h, width), dtype=np.float32)
+        for out, s in zip(images, samples):
+            w = min(s["image"].shape[2], width)
+            out[:, :, :w] = s["image"][:, :, :w]
+        batch = default_collate([{k: v for k, v in s.items() if k != "image"} for s in samples])
+        batch["image"] = torch.from_numpy(images)
+        return batch
 
 
 def worker_init(_: int) -> None:

@@ -52,7 +52,7 @@ from ppocr_bench.train.config import METRIC, TrainConfig
 from ppocr_bench.train.datasets import ResumableBatchSampler, worker_init
 from ppocr_bench.train.progress import NullProgress, TrainProgress
 from ppocr_bench.train.result import RunResult
-from ppocr_bench.train.run_folder import check_resumable, save_run_config
+from ppocr_bench.train.run_folder import check_resumable, check_same_stream, save_run_config
 from ppocr_bench.train.schedules import cosine_warmup_lr, set_lr
 
 @dataclass(frozen=True)
@@ -140,7 +140,13 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     if state is not None:
         load_weights(model, ck.weights_path(run_dir, state["step"]))
     model.to(device)
-    train_set, val = tasks.datasets(config, model)
+    if d.rank == 0 and config.val and config.val.startswith("synth"):
+        progress.message(f"validation set: {config.val_count} samples rendered once into "
+                         f"{run_dir / 'val'}")
+    train_set, val = tasks.datasets(config, model, with_val=d.rank == 0)
+    stream = getattr(train_set, "record", None)
+    if resume and stream is not None:
+        check_same_stream(run_dir, stream)
     skipped = train_set.stats.to_dict() if config.task == "rec" else {}
     if skipped.get("skipped_unknown_chars") or skipped.get("skipped_too_long"):
         notes.append(f"rec: skipped {train_set.stats.skipped} training lines: "
@@ -165,7 +171,7 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     rank0 = d.rank == 0
     if rank0 and not resume:
         run_dir.mkdir(parents=True, exist_ok=True)
-        save_run_config(config, run_dir)
+        save_run_config(config, run_dir, {"stream": stream} if stream is not None else None)
         if model.charset is not None:
             ck.atomic_write_text(run_dir / "charset.txt", charset_text(model.charset))
     log = _Log(run_dir / "log.jsonl", step if resume else None) if rank0 else None
@@ -175,15 +181,17 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     if d.active:
         net = torch.nn.parallel.DistributedDataParallel(
             model, device_ids=[device.index] if device.type == "cuda" else None)
+    lengths, collate = tasks.loader_parts(config, train_set, model)
     sampler = ResumableBatchSampler(len(train_set), config.batch_size, config.seed, total,
-                                    start_step=step, rank=d.rank, world_size=d.world)
+                                    start_step=step, rank=d.rank, world_size=d.world,
+                                    shuffle=stream is None, lengths=lengths)
     workers = config.num_workers()
     if workers:
         # a worker forked while OpenCV's thread pool is up deadlocks in its first cv2 call;
         # one OpenCV thread in this process shuts the pool down before the fork
         cv2.setNumThreads(1)
     loader = DataLoader(train_set, batch_sampler=sampler, num_workers=workers,
-                        worker_init_fn=worker_init if workers else None,
+                        worker_init_fn=worker_init if workers else None, collate_fn=collate,
                         pin_memory=device.type == "cuda")
     progress.start(total, step)
     start_step, resumed_from = step, (step if resume else None)

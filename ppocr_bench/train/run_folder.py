@@ -41,6 +41,7 @@ from ppocr_bench.train.config import (
     TrainConfig,
     option_flag,
     read_config_file,
+    read_config_records,
     save_config,
 )
 
@@ -52,6 +53,8 @@ def _hashed_file(name: str, value: str, task: str) -> Path | None:
     or nothing there)."""
     if name == "charset" and value.startswith("lang:"):
         return None
+    if name in ("data", "val") and value.startswith("synth"):
+        return None  # streamed data, a validation set rendered into the run
     if name in ("data", "val"):
         try:
             return label_file(value, task)
@@ -71,14 +74,16 @@ def path_record(name: str, value: str, task: str, run_dir: Path) -> dict[str, st
             "sha256": sha256_file(file)}
 
 
-def save_run_config(config: TrainConfig, run_dir: Path) -> None:
-    """Write ``run_dir/config.json``: the config and where its file options lie."""
+def save_run_config(config: TrainConfig, run_dir: Path,
+                    records: dict[str, Any] | None = None) -> None:
+    """Write ``run_dir/config.json``: the config, where its file options lie and ``records``
+    (``{"stream": ...}`` for streamed data, :mod:`.stream`)."""
     paths = {}
     for name in PATH_OPTIONS:
         value = getattr(config, name)
         if value and (record := path_record(name, value, config.task, run_dir)):
             paths[name] = record
-    save_config(config, Path(run_dir) / CONFIG, paths)
+    save_config(config, Path(run_dir) / CONFIG, paths, records)
 
 
 def read_run(run_dir: str | Path) -> tuple[TrainConfig, dict[str, Any]]:
@@ -100,8 +105,10 @@ def _same_file(name: str, value: str, saved: str, record: dict[str, str] | None,
     """Whether option ``name`` = ``value`` names what the run had (``saved``, ``record``)."""
     if value == saved and (record is None or name in ("init", "charset")):
         return True  # init and a charset file are not read again on resume
-    if record is None:  # a lang: charset, or a run older than path records
-        return not value.startswith("lang:") and os.path.abspath(value) == os.path.abspath(saved)
+    if record is None:  # a lang: charset, a stream, or a run older than path records
+        if value.startswith(("lang:", "synth")) or saved.startswith(("lang:", "synth")):
+            return value == saved
+        return os.path.abspath(value) == os.path.abspath(saved)
     return _matches(name, value, record, task)
 
 
@@ -182,8 +189,9 @@ def resume_config(run_dir: str | Path, options: dict[str, Any] | None = None) ->
     moved: dict[str, Any] = {"out": str(run_dir)}
     for name in PATH_OPTIONS:
         value = getattr(saved, name)
-        if not value or name in options or (name == "charset" and value.startswith("lang:")):
-            continue
+        if (not value or name in options or (name == "charset" and value.startswith("lang:"))
+                or (name in ("data", "val") and value.startswith("synth"))):
+            continue  # not files: a language's charset, streamed or rendered data
         place = _locate(name, value, paths.get(name), run_dir, saved.task)
         if place is None and name in ("data", "val"):
             flag, tried = option_flag(name), ", ".join(_places(value, paths.get(name), run_dir))
@@ -207,3 +215,14 @@ def check_resumable(config: TrainConfig, run_dir: Path) -> None:
     saved, paths = read_run(run_dir)
     fields = {f.name: getattr(config, f.name) for f in dataclasses.fields(config)}
     refuse_changes(run_dir, changed_options(saved, paths, fields))
+
+
+def check_same_stream(run_dir: Path, stream: dict[str, Any]) -> None:
+    """PpocrError unless a resumed streaming run draws with the fonts its config.json
+    recorded (other fonts would render other samples from the same keys)."""
+    path = Path(run_dir) / CONFIG
+    saved = read_config_records(path)[2].get("stream") or {}
+    if saved.get("fonts") != stream["fonts"]:
+        raise PpocrError(f"{path}: the fonts the stream draws with changed since this run "
+                         "started, so resuming would train on other samples: restore them or "
+                         "start a new run")

@@ -4,6 +4,7 @@ the loss of a batch and the validation call."""
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,22 @@ from ppocr_bench.train.config import TrainConfig
 from ppocr_bench.train.datasets import (
     ClsDataset,
     DetDataset,
+    EncodeStats,
+    RecCollate,
     RecDataset,
     charset_from_texts,
 )
+from ppocr_bench.train.stream import (
+    ClsStream,
+    DetStream,
+    MixedDataset,
+    RecStream,
+    StreamSpec,
+    render_validation,
+    stream_langs,
+)
 from ppocr_bench.train.validate import validate_det, validate_lines
+from ppocr_bench.synth.pipeline import Engine, Kind
 from ppocr_bench.text.charset import read_charset_file
 
 
@@ -54,6 +67,10 @@ def build_model(config: TrainConfig, run_dir: Path, resume: bool,
                             **overrides)
     if config.charset:
         charset = resolve_charset(config.charset)
+    elif config.streaming:
+        charset = resolve_charset("lang:" + "+".join(stream_langs(config.data)))
+        notes.append(f"charset of {len(charset)} characters: the corpus charsets of "
+                     f"{config.data}")
     else:
         texts = list(read_rec_labels(label_file(config.data, "rec")).values())
         charset = charset_from_texts(texts, bool(spec.use_space))
@@ -88,21 +105,76 @@ def _with_spec(model: OcrModel, spec: Any) -> OcrModel:
     return moved.train()
 
 
-def datasets(config: TrainConfig, model: OcrModel) -> tuple[Any, Any]:
+def stream_spec(config: TrainConfig) -> StreamSpec:
+    return StreamSpec(stream_langs(config.data), seed=config.seed,
+                      kind=Kind(config.synth_kind), engine=Engine(config.synth_engine),
+                      font_dirs=config.font_dir, vertical=config.vertical,
+                      epoch_size=config.epoch_size)
+
+
+def validation_labels(config: TrainConfig) -> Path | None:
+    """The validation label file: of the ``val`` folder, or of the set ``--val synth``
+    renders into the run folder (once: rendered on first use)."""
+    if not config.val:
+        return None
+    if not config.val.startswith("synth"):
+        return label_file(config.val, config.task)
+    langs = stream_langs(config.data if config.val == "synth" else config.val)
+    return label_file(render_validation(langs, Path(config.out), config.val_count,
+                                        workers=max(config.num_workers(), 1)), config.task)
+
+
+def datasets(config: TrainConfig, model: OcrModel, with_val: bool = True) -> tuple[Any, Any]:
     """(training dataset, validation set or None); det validation is its label file path.
     Refuses (PpocrError) training labels from a synth folder with an eval seed and label files
-    that list missing images, before any sample is read."""
+    that list missing images, before any sample is read. Streamed data (``synth:``) is a
+    :mod:`.stream` dataset whose ``record`` says what it draws with. ``with_val``: False
+    leaves the validation set out (the ranks of a distributed run but the first)."""
     task = config.task
+    if config.streaming:
+        return _stream_datasets(config, model, with_val)
     train_labels = label_file(config.data, task)
-    val_labels = label_file(config.val, task) if config.val else None
+    val_labels = validation_labels(config) if with_val else None
     train_set, val_set = _datasets(config, model, train_labels, val_labels)
     train_paths = [item[0] for item in train_set.items]
     check_training_seeds(train_labels, train_paths)
     check_images(train_labels, train_paths)
+    return train_set, _checked_val(config, val_set, val_labels)
+
+
+def _stream_datasets(config: TrainConfig, model: OcrModel, with_val: bool) -> tuple[Any, Any]:
+    spec = stream_spec(config)
+    faces = spec.faces()
+    line = config.line_augment() if config.augment else None
+    if config.task == "det":
+        stream: Any = DetStream(spec, faces, config.det_size, config.det_augment())
+    elif config.task == "cls":
+        stream = ClsStream(spec, faces, model.input_size, line, config.rand_augment(),
+                           config.max_text_length)
+    else:
+        stream = RecStream(spec, faces, model.input_size, model.vocabulary, line,
+                           config.max_text_length, tight=config.rec_width == "bucket",
+                           group=config.batch_size * world_size())
+    stream.stats = EncodeStats()
+    stream.items = []
+    if config.mix is not None:
+        mix_labels = label_file(config.mix, config.task)
+        folder, _ = _datasets(config, model, mix_labels, None)
+        paths = [item[0] for item in folder.items]
+        check_training_seeds(mix_labels, paths)
+        check_images(mix_labels, paths)
+        stream = MixedDataset(stream, folder, config.mix_ratio, config.seed)
+    stream.record = spec.record(faces)
+    val_labels = validation_labels(config) if with_val else None
+    return stream, _checked_val(config, _val_dataset(config, model, val_labels), val_labels)
+
+
+def _checked_val(config: TrainConfig, val_set: Any, val_labels: Path | None) -> Any:
+    task = config.task
     if val_labels is not None:
         check_images(val_labels, list(read_det_labels(val_labels)) if task == "det"
                      else [item[0] for item in val_set.items])
-    return train_set, val_set
+    return val_set
 
 
 def _datasets(config: TrainConfig, model: OcrModel, train_labels: Path,
@@ -113,17 +185,39 @@ def _datasets(config: TrainConfig, model: OcrModel, train_labels: Path,
             val_labels
     line = config.line_augment() if config.augment else None
     if task == "cls":
-        train_set = ClsDataset(train_labels, model.input_size, line, config.rand_augment(),
-                               config.aug_on("flip180"), seed, limit)
-        val_set = (ClsDataset(val_labels, model.input_size, None, None, False, seed)
-                   if val_labels else None)
-        return train_set, val_set
-    vocab = model.vocabulary
-    train_set = RecDataset(train_labels, model.input_size, vocab, line, seed,
-                           config.max_text_length, limit)
-    val_set = (RecDataset(val_labels, model.input_size, vocab, None, seed,
-                          config.max_text_length, skip_bad=False) if val_labels else None)
-    return train_set, val_set
+        train_set: Any = ClsDataset(train_labels, model.input_size, line, config.rand_augment(),
+                                    config.aug_on("flip180"), seed, limit)
+    else:
+        train_set = RecDataset(train_labels, model.input_size, model.vocabulary, line, seed,
+                               config.max_text_length, limit,
+                               tight=config.rec_width == "bucket")
+    return train_set, _val_dataset(config, model, val_labels)
+
+
+def _val_dataset(config: TrainConfig, model: OcrModel, val_labels: Path | None) -> Any:
+    """The validation set (no augmentation, every line kept); det: the label file itself."""
+    if val_labels is None or config.task == "det":
+        return val_labels
+    if config.task == "cls":
+        return ClsDataset(val_labels, model.input_size, None, None, False, config.seed)
+    return RecDataset(val_labels, model.input_size, model.vocabulary, None, config.seed,
+                      config.max_text_length, skip_bad=False)
+
+
+def world_size() -> int:
+    """Processes of a ``torchrun`` launch (1 without)."""
+    return int(os.environ.get("WORLD_SIZE", "1"))
+
+
+def loader_parts(config: TrainConfig, train_set: Any, model: OcrModel
+                 ) -> tuple[list[int] | None, Any]:
+    """(line lengths the sampler groups batches by, collate function) of a training set:
+    rec with ``rec_width`` "bucket" pads each batch to its own width; a folder's batches are
+    grouped by line length, a stream's lines drawn by length bucket already."""
+    if config.task != "rec" or config.rec_width != "bucket":
+        return None, None
+    lengths = train_set.lengths() if isinstance(train_set, RecDataset) else None
+    return lengths, RecCollate(model.input_size[2])
 
 
 def loss(model: torch.nn.Module, task: str, batch: dict[str, Any],

@@ -1,0 +1,344 @@
+"""Streaming synthetic training data: ``--data synth:LANG[+LANG...]`` renders every training
+sample on the fly, in the DataLoader workers, and writes nothing to disk.
+
+- rec and cls samples are drawn directly as lines (:func:`ppocr_bench.synth.render.
+  render_line_image`, or trdg with ``engine trdg``), not cut from whole pages; det samples are
+  whole pages (:func:`ppocr_bench.synth.pipeline.render_page`): det sample ``i`` of epoch ``e``
+  is page ``e * epoch_size + i`` of ``ppocr-bench synth --seed SEED``, the same pixels a synth
+  folder of that seed holds.
+- Sample ``i`` of epoch ``e`` depends only on (seed, e, i) (and the fonts and package versions
+  recorded in the run's config.json), so two runs are the same run, ``--resume`` continues
+  exactly and the worker count changes nothing. Seeds of the evaluation sets are refused.
+- An epoch of a stream is ``epoch_size`` samples (:data:`EPOCH_SIZE` by default): it only names
+  samples and sets the default warm-up; no sample is ever seen twice.
+- :class:`MixedDataset` draws a share ``mix_ratio`` of the samples from a folder (a little real
+  or pre-rendered data beside endless synthetic data).
+- :func:`render_validation`: ``--val synth`` renders one fixed validation folder per run
+  (``RUN/val``, fixed seeds, the default ``synth`` pipeline), so curves of different runs that
+  stream the same languages are comparable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from torch.utils.data import Dataset
+
+from ppocr_bench.data.db_targets import make_db_targets
+from ppocr_bench.data.transforms import cls_resize_norm, normalize_image, rec_resize_norm
+from ppocr_bench.errors import PpocrError
+from ppocr_bench.eval.sets import check_training_seed
+from ppocr_bench.synth.page import Page
+from ppocr_bench.synth.pipeline import Engine, Kind, SynthSpec, render_page, run_synth, versions
+from ppocr_bench.synth.render import covering, readable, render_line_image
+from ppocr_bench.text.fonts import FontFace, fonts_for_lang
+from ppocr_bench.text.langs import LANGS, get_lang
+from ppocr_bench.text.sampler import LineSampler
+from ppocr_bench.train.det_augment import DetAugment, det_augment
+from ppocr_bench.train.line_augment import LineAugment, line_augment
+from ppocr_bench.train.randaugment import RandAugment, rand_augment
+
+PREFIX = "synth:"
+#: Samples per epoch of a stream.
+EPOCH_SIZE = 100_000
+#: Seeds of the validation folders ``--val synth`` renders: ``VAL_SEED + language index``;
+#: training seeds, fixed, so every run validates on the same images.
+VAL_SEED = 900_000
+#: Tries to draw a line the vocabulary and the length limit allow before giving up.
+TRIES = 50
+_TAG = 71  # the stream's generator is default_rng([seed, epoch, index, _TAG])
+
+
+def is_stream(value: str | None) -> bool:
+    return bool(value) and str(value).startswith(PREFIX)
+
+
+def stream_langs(value: str) -> tuple[str, ...]:
+    """``synth:en+fr`` -> ("en", "fr"); unknown languages are a one-line error."""
+    names = tuple(n.strip() for n in value[len(PREFIX):].split("+"))
+    if not all(names):
+        raise PpocrError(f"--data {value}: give languages as synth:LANG[+LANG...], e.g. "
+                         "synth:en+fr+de")
+    for name in names:
+        if name not in LANGS:
+            raise PpocrError(f"--data {value}: unknown language {name!r}; known: "
+                             f"{', '.join(LANGS)}")
+    return names
+
+
+def stream_rng(seed: int, epoch: int, index: int) -> np.random.Generator:
+    return np.random.default_rng([seed, epoch, index, _TAG])
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    """What a stream renders: languages and the synth options that matter for training."""
+
+    langs: tuple[str, ...]
+    seed: int = 0
+    kind: Kind = Kind.both
+    engine: Engine = Engine.ours
+    font_dirs: tuple[str, ...] = ()
+    vertical: bool = False
+    epoch_size: int = EPOCH_SIZE
+
+    def __post_init__(self) -> None:
+        try:
+            check_training_seed(self.seed)
+        except PpocrError as exc:
+            raise PpocrError(f"--seed {self.seed}: {exc}; streamed training data may not use "
+                             "it") from None
+        if self.epoch_size <= 0:
+            raise PpocrError(f"--epoch-size must be positive, got {self.epoch_size}")
+        if self.vertical and not all(get_lang(lang).vertical for lang in self.langs):
+            raise PpocrError("--vertical is only for languages with vertical text (ja, zh), not "
+                             + "+".join(lang for lang in self.langs if not get_lang(lang).vertical))
+        if self.engine is Engine.trdg:
+            from ppocr_bench.synth.trdg_engine import load_trdg
+
+            load_trdg()
+
+    def synth_spec(self, lang: str) -> SynthSpec:
+        return SynthSpec(lang=lang, kind=self.kind, count=1, seed=self.seed, engine=self.engine,
+                         vertical=self.vertical)
+
+    def faces(self) -> dict[str, list[FontFace]]:
+        """Each language's faces (``font_dirs`` or the fonts found); one-line error if none."""
+        from ppocr_bench.text.font_dirs import fonts_in_dirs
+
+        dirs = [Path(d) for d in self.font_dirs]
+        return {lang: fonts_in_dirs(lang, dirs) if dirs else fonts_for_lang(lang)
+                for lang in self.langs}
+
+    def record(self, faces: dict[str, list[FontFace]]) -> dict[str, Any]:
+        """What config.json (and a zoo card) records of the stream."""
+        return {"langs": list(self.langs), "seed": self.seed, "kind": self.kind.value,
+                "engine": self.engine.value, "font_dirs": list(self.font_dirs),
+                "vertical": self.vertical, "epoch_size": self.epoch_size,
+                "fonts": {lang: [f.key for f in fs] for lang, fs in faces.items()},
+                "versions": versions()}
+
+
+def describe(record: dict[str, Any]) -> str:
+    """One line for a zoo card's ``data``: the stream and what it drew with."""
+    fonts = sum(len(v) for v in record.get("fonts", {}).values())
+    v = record.get("versions", {})
+    return (f"streamed synthesis synth:{'+'.join(record['langs'])} (seed {record['seed']}, kind "
+            f"{record['kind']}, engine {record['engine']}, {fonts} font faces"
+            + (f" from {', '.join(record['font_dirs'])}" if record.get("font_dirs") else "")
+            + f"; ppocr_bench {v.get('ppocr_bench')}, pillow {v.get('pillow')}, opencv "
+            f"{v.get('opencv')}, numpy {v.get('numpy')})")
+
+
+class _Lines:
+    """Draws (text, BGR line image) pairs of the stream's languages, one generator a sample."""
+
+    def __init__(self, spec: StreamSpec, faces: dict[str, list[FontFace]],
+                 vocabulary: list[str] | None, max_len: int) -> None:
+        self.spec, self.faces, self.max_len = spec, faces, max_len
+        self.allowed = None if vocabulary is None else set(vocabulary[1:]) | {" "}
+        self.samplers: dict[str, LineSampler] = {}
+
+    def sampler(self, lang: str) -> LineSampler:
+        if lang not in self.samplers:  # built lazily: in the worker that uses it
+            self.samplers[lang] = LineSampler(lang)
+        return self.samplers[lang]
+
+    def text(self, rng: np.random.Generator, lang: str, scene: bool,
+             lengths: tuple[int, int] | None) -> str:
+        sampler = self.sampler(lang)
+        lo, hi = lengths or ((3, 14) if scene else (2, self.max_len))
+        text = sampler.phrase(rng) if scene and rng.random() < 0.6 else ""
+        if not lo <= len(text) <= hi:
+            text = sampler.line(rng, lo, hi)
+        return " ".join(text.split())
+
+    def draw(self, rng: np.random.Generator, height: int,
+             lengths: tuple[int, int] | None = None) -> tuple[str, np.ndarray]:
+        """A line (and its text) ``height`` px high, of ``lengths`` (lo, hi) characters."""
+        for _ in range(TRIES):
+            lang = self.spec.langs[int(rng.integers(len(self.spec.langs)))]
+            kind = self.spec.kind
+            scene = kind is Kind.scene or (kind is Kind.both and rng.random() < 0.5)
+            text = self.text(rng, lang, scene, lengths)
+            if not text or len(text) > self.max_len or not readable(text):
+                continue
+            if self.allowed is not None and not set(text) <= self.allowed:
+                continue
+            usable = covering(self.faces[lang], text)
+            if not usable:
+                continue
+            face = usable[int(rng.integers(len(usable)))]
+            if self.spec.engine is Engine.trdg:
+                from ppocr_bench.synth.trdg_engine import render_trdg_line
+
+                image = render_trdg_line(text, face, int(rng.integers(2**31)), height=height)
+            else:
+                image, _ = render_line_image(text, face, rng, height=height)
+            return text, cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+        raise PpocrError(f"synth:{'+'.join(self.spec.langs)}: no line in {TRIES} tries fits the "
+                         f"charset, the length limit {self.max_len} and the fonts")
+
+
+#: Character-count ranges of rec stream lines; the lines of one batch share a range.
+LENGTH_BUCKETS = ((1, 4), (5, 8), (9, 13), (14, 19), (20, 25))
+
+
+class RecStream(Dataset):
+    """(epoch, index) -> the :class:`~.datasets.RecDataset` sample dict, rendered.
+
+    ``group``: with ``tight`` images (not padded: :class:`~.datasets.RecCollate` pads each
+    batch to its width) the samples ``index // group`` alike (one batch: the batch size times
+    the number of processes) draw their length from the same one of :data:`LENGTH_BUCKETS`,
+    chosen uniformly, so a batch holds lines of similar width and long lines are as common as
+    short ones."""
+
+    def __init__(self, spec: StreamSpec, faces: dict[str, list[FontFace]],
+                 input_size: tuple[int, int, int], vocabulary: list[str],
+                 aug: LineAugment | None, max_len: int = 25, tight: bool = False,
+                 group: int = 1) -> None:
+        self.spec, self.input_size, self.aug, self.max_len = spec, tuple(input_size), aug, max_len
+        self.tight, self.group = tight, group
+        self.buckets = [(lo, min(hi, max_len)) for lo, hi in LENGTH_BUCKETS if lo <= max_len]
+        self.lines = _Lines(spec, faces, vocabulary, max_len)
+        self.index = {c: i for i, c in enumerate(vocabulary) if i}
+        self.space = " " in self.index
+
+    def __len__(self) -> int:
+        return self.spec.epoch_size
+
+    def __getitem__(self, key: tuple[int, int]) -> dict[str, Any]:
+        epoch, index = key
+        rng = stream_rng(self.spec.seed, epoch, index)
+        lengths = None
+        if self.tight:
+            pick = np.random.default_rng([self.spec.seed, epoch, index // self.group, _TAG + 2])
+            lengths = self.buckets[int(pick.integers(len(self.buckets)))]
+        text, image = self.lines.draw(rng, self.input_size[1], lengths)
+        if self.aug is not None:
+            image = line_augment(image, self.aug, rng)
+        ids = [self.index[c] for c in text if c != " " or self.space]
+        label = np.zeros(self.max_len, dtype=np.int64)
+        label[: len(ids)] = ids
+        return {"image": rec_resize_norm(image, self.input_size, pad=not self.tight),
+                "label": label, "length": len(ids), "index": index}
+
+
+class ClsStream(Dataset):
+    """(epoch, index) -> {image, label 0 | 1 (turned by 180 degrees, half the lines)}."""
+
+    def __init__(self, spec: StreamSpec, faces: dict[str, list[FontFace]],
+                 input_size: tuple[int, int, int], aug: LineAugment | None,
+                 rand: RandAugment | None, max_len: int = 25) -> None:
+        self.spec, self.input_size, self.aug, self.rand = spec, tuple(input_size), aug, rand
+        self.lines = _Lines(spec, faces, None, max_len)
+
+    def __len__(self) -> int:
+        return self.spec.epoch_size
+
+    def __getitem__(self, key: tuple[int, int]) -> dict[str, Any]:
+        epoch, index = key
+        rng = stream_rng(self.spec.seed, epoch, index)
+        height = int(rng.integers(24, self.input_size[1] + 1))
+        _, image = self.lines.draw(rng, height)
+        label = int(rng.random() < 0.5)
+        if self.aug is not None:
+            image = line_augment(image, self.aug, rng)
+        if self.rand is not None:
+            image = rand_augment(image, self.rand, rng)
+        if label:
+            image = np.ascontiguousarray(image[::-1, ::-1])
+        return {"image": cls_resize_norm(image, self.input_size), "label": label}
+
+
+class DetStream(Dataset):
+    """(epoch, index) -> the :class:`~.datasets.DetDataset` sample dict of a rendered page."""
+
+    def __init__(self, spec: StreamSpec, faces: dict[str, list[FontFace]], size: int,
+                 aug: DetAugment) -> None:
+        self.spec, self.faces, self.size, self.aug = spec, faces, size, aug
+        self.samplers: dict[str, LineSampler] = {}
+
+    def __len__(self) -> int:
+        return self.spec.epoch_size
+
+    def page(self, epoch: int, index: int) -> Page:
+        """Page ``epoch * epoch_size + index`` of ``synth --seed SEED`` in the language
+        ``langs[page % len(langs)]``."""
+        page_index = epoch * self.spec.epoch_size + index
+        lang = self.spec.langs[page_index % len(self.spec.langs)]
+        if lang not in self.samplers:
+            self.samplers[lang] = LineSampler(lang)
+        return render_page(self.spec.synth_spec(lang), page_index, self.samplers[lang],
+                           self.faces[lang])
+
+    def __getitem__(self, key: tuple[int, int]) -> dict[str, Any]:
+        epoch, index = key
+        page = self.page(epoch, index)
+        image = cv2.cvtColor(page.image, cv2.COLOR_RGB2BGR)
+        polys = [np.asarray(inst.points, dtype=np.float64) for inst in page.instances]
+        out, polys, ignore = det_augment(image, polys, [False] * len(polys), self.size,
+                                         self.aug, stream_rng(self.spec.seed, epoch, index))
+        return {"image": normalize_image(out), **make_db_targets(polys, ignore,
+                                                                 (self.size, self.size))}
+
+
+class MixedDataset(Dataset):
+    """A stream with a share ``ratio`` of its samples taken from ``folder`` (a dataset keyed
+    by (epoch, index) too): sample (e, i) comes from the folder when
+    ``default_rng([seed, e, i, 72]).random() < ratio``, as folder item ``j`` drawn by the same
+    generator, augmented under the key (e * len(stream) + i, j) so no two draws repeat."""
+
+    def __init__(self, stream: Dataset, folder: Dataset, ratio: float, seed: int) -> None:
+        self.stream, self.folder, self.ratio, self.seed = stream, folder, ratio, seed
+        self.items = getattr(folder, "items", [])
+        self.stats = getattr(folder, "stats", None)
+
+    def __len__(self) -> int:
+        return len(self.stream)  # type: ignore[arg-type]
+
+    def __getitem__(self, key: tuple[int, int]) -> dict[str, Any]:
+        epoch, index = key
+        rng = np.random.default_rng([self.seed, epoch, index, _TAG + 1])
+        if rng.random() >= self.ratio:
+            return self.stream[key]
+        j = int(rng.integers(len(self.folder)))  # type: ignore[arg-type]
+        sample = dict(self.folder[(epoch * len(self) + index, j)])
+        if "index" in sample:
+            sample["index"] = index
+        return sample
+
+
+def render_validation(langs: tuple[str, ...], run_dir: Path, count: int, workers: int = 1
+                      ) -> Path:
+    """``RUN/val``: ``count`` samples (pages with their det, cls and rec labels) split over
+    ``langs``, each language's folder ``ppocr-bench synth --seed VAL_SEED+k`` (k: its index
+    in the language list), and label files over all of them. Rendered once; a run resumed
+    finds it (an interrupted rendering is resumed)."""
+    from ppocr_bench.data.labels import LABEL_FILES
+
+    root = Path(run_dir) / "val"
+    shares = [count // len(langs) + (k < count % len(langs)) for k in range(len(langs))]
+    for lang, share in zip(langs, shares):
+        if share:
+            run_synth(SynthSpec(lang, Kind.both, count=share, seed=VAL_SEED + list(LANGS).index(lang)),
+                      root / lang, workers=workers)
+    for name in LABEL_FILES.values():
+        lines = []
+        for lang, share in zip(langs, shares):
+            labels = root / lang / name
+            if not share or not labels.is_file():
+                continue
+            folder = os.path.join("..", lang, os.path.dirname(name))
+            for line in labels.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    path, sep, rest = line.partition("\t")
+                    lines.append(f"{os.path.join(folder, path)}{sep}{rest}")
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("".join(f"{ln}\n" for ln in lines), encoding="utf-8")
+    return root
