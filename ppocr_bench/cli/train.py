@@ -67,6 +67,8 @@ def train(
                              "--mix-ratio of the samples."),
     mix_ratio: float = typer.Option(0.0, "--mix-ratio", help="Share of samples from --mix."),
     val_count: int = typer.Option(200, "--val-count", help="Samples of --val synth."),
+    amp: bool = typer.Option(False, "--amp", help="CUDA: float16 autocast of the forward "
+                             "pass, loss scaling."),
     rec_width: str = typer.Option("bucket", "--rec-width", help="rec batches: bucket (lines "
                                   "of similar length, padded to the batch's width) or fixed "
                                   "(all padded to the input width)."),

@@ -49,6 +49,7 @@ class _DepthwiseFunction(torch.autograd.Function):
                             grad.reshape(planes, 1, *grad.shape[2:]), None, 1, padding, stride,
                             planes)
             grad_w = corr[0, :, :kh, :kw].reshape(b, channels, kh, kw).sum(0).unsqueeze(1)
+            grad_w = torch.empty_like(weight).copy_(grad_w)  # the weight's memory layout
         return grad_x, grad_w, None, None
 
 

@@ -104,6 +104,7 @@ class TrainConfig:
     mix_ratio: float = 0.0
     val_count: int = 200
     rec_width: str = "bucket"
+    amp: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "augment_off", tuple(self.augment_off))

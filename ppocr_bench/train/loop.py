@@ -139,7 +139,7 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     model = tasks.build_model(config, run_dir, resume, notes)
     if state is not None:
         load_weights(model, ck.weights_path(run_dir, state["step"]))
-    model.to(device)
+    tasks.to_device(model, device)
     if d.rank == 0 and config.val and config.val.startswith("synth"):
         progress.message(f"validation set: {config.val_count} samples rendered once into "
                          f"{run_dir / 'val'}")
@@ -160,9 +160,15 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     warmup = (config.warmup_steps if config.warmup_steps is not None
               else min(2 * per_epoch, total // 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.l2)
+    if config.amp and device.type != "cuda":
+        raise PpocrError(f"--amp (float16 autocast) is for CUDA devices, not {device}")
+    # float16 autocast of the forward pass with dynamic loss scaling (a no-op without --amp)
+    scaler = torch.amp.GradScaler("cuda", enabled=config.amp)
     step, best, best_step, val_metrics, best_metrics, seconds = 0, None, None, {}, {}, 0.0
     if state is not None:
         optimizer.load_state_dict(state["optimizer"])
+        if state.get("scaler"):
+            scaler.load_state_dict(state["scaler"])
         ck.set_rng_state(state["rng"])
         step, best, best_step = state["step"], state["best"], state["best_step"]
         val_metrics, best_metrics = state["val"], state["best_metrics"]
@@ -195,19 +201,23 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
                         pin_memory=device.type == "cuda")
     progress.start(total, step)
     start_step, resumed_from = step, (step if resume else None)
-    started = tick = time.perf_counter()
-    window = 0
+    started = tick = waited = time.perf_counter()
+    window, data_s = 0, 0.0
     model.train()
     for batch in loader:
+        data_s += time.perf_counter() - waited  # the step waited this long for its batch
         lr = cosine_warmup_lr(step, base_lr=config.lr, total_steps=total, warmup_steps=warmup,
                               end_lr=config.end_lr)
         set_lr(optimizer, lr)
-        losses = tasks.loss(net, config.task, batch, device)
+        losses = tasks.loss(net, config.task, batch, device, amp=config.amp)
         optimizer.zero_grad(set_to_none=True)
-        losses["loss"].backward()
+        scaler.scale(losses["loss"]).backward()
+        if config.grad_clip:
+            scaler.unscale_(optimizer)
         grad_norm = (float(torch.nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip))
                      if config.grad_clip else None)
-        optimizer.step()
+        scaler.step(optimizer)
+        scaler.update()
         step += 1
         window += len(batch["image"]) * d.world
         if not math.isfinite(float(losses["loss"].detach())):
@@ -218,13 +228,13 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
             done = step - start_step
             record = {"kind": "train", "step": step, "epoch": (step - 1) // per_epoch,
                       "lr": lr, **{k: float(v.detach()) for k, v in losses.items()},
-                      "samples_per_s": rate}
+                      "samples_per_s": rate, "data_share": data_s / max(now - tick, 1e-9)}
             if grad_norm is not None:
                 record["grad_norm"] = grad_norm
             log.write(record)  # type: ignore[union-attr]
             eta = (now - started) / done * (total - step)
             progress.step({**record, "eta_s": eta})
-            tick, window = now, 0
+            tick, window, data_s = now, 0, 0.0
         if val is not None and ((config.eval_every and step % config.eval_every == 0)
                                 or step == total):
             if rank0:
@@ -241,12 +251,14 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
                       or step == stop_at):
             elapsed = seconds + time.perf_counter() - started
             ck.save_checkpoint(run_dir, model, step, {
-                "optimizer": optimizer.state_dict(), "best": best, "best_step": best_step,
+                "optimizer": optimizer.state_dict(), "scaler": scaler.state_dict(),
+                "best": best, "best_step": best_step,
                 "val": val_metrics, "best_metrics": best_metrics, "train_seconds": elapsed,
                 "total_steps": total, "epoch": step // per_epoch,
                 "batch_in_epoch": step % per_epoch})
         if (stop_after is not None and step >= stop_after) or step == stop_at:
             break
+        waited = time.perf_counter()
     elapsed = time.perf_counter() - started
     seconds += elapsed
     rate = (step - start_step) * config.batch_size * d.world / max(elapsed, 1e-9)

@@ -24,7 +24,8 @@ from ppocr_bench.text.corpus import load_charset, load_words
 from ppocr_bench.text.langs import get_lang
 from ppocr_bench.models import read_weights_info, resolve_spec
 from ppocr_bench.synth.pipeline import read_manifest
-from ppocr_bench.train.config import load_config
+from ppocr_bench.train.config import read_config_records
+from ppocr_bench.train.stream import describe as describe_stream
 from ppocr_bench.files import sha256_file
 from ppocr_bench.text.charset import write_charset_file
 from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, write_card
@@ -111,7 +112,7 @@ def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
     run_dir = Path(run_dir)
     for lang in langs:
         get_lang(lang)
-    config = load_config(run_dir / "config.json")
+    config, _, records = read_config_records(run_dir / "config.json")
     if config.task != task:
         raise PpocrError(f"{run_dir} trained a {config.task} model, not {task}")
     weights = run_dir / "best.safetensors"
@@ -148,7 +149,8 @@ def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
         input_size=list(spec.input_size),
         recipe=f"{config.recipe()}; trained {hours:.2f} h, {result.get('step', '?')} steps "
                f"({run_dir})",
-        data=_data_command(config.data), metrics=metrics)
+        data=describe_stream(records["stream"]) if records.get("stream") else
+        _data_command(config.data), metrics=metrics)
     card.models = [m for m in card.models
                    if not (m.task == task and sorted(m.langs) == sorted(langs))] + [model]
     write_card(card)

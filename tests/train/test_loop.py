@@ -68,14 +68,15 @@ def _losses(run_dir):
 def test_loss_falls_on_a_fixed_batch(task, synth_en, boxes, tmp_path):
     # augmentation off and as many samples as the batch: the same images every step
     data = _data(task, synth_en, boxes)
-    result = train(_config(task, data, tmp_path / task, steps=15, warmup_steps=0,
+    steps = 25 if task == "det" else 15
+    result = train(_config(task, data, tmp_path / task, steps=steps, warmup_steps=0,
                            augment=False, lr=1e-2, val=str(data)))
     losses = _losses(tmp_path / task)
-    assert result.step == 15 and len(losses) == 15
+    assert result.step == steps and len(losses) == steps
     assert result.best_weights is not None
     assert {"det": "hmean", "cls": "acc", "rec": "acc"}[task] in result.val_metrics
     first, last = sum(losses[:3]) / 3, sum(losses[-3:]) / 3
-    # the DB loss (two Dice terms) falls slower in 15 steps than cross entropy and CTC
+    # the DB loss (two Dice terms) falls slower than cross entropy and CTC: 25 steps
     assert last < (0.92 if task == "det" else 0.8) * first, losses
     assert (tmp_path / task / "final.safetensors").exists()
 

@@ -101,6 +101,8 @@ def test_eval_seeds_unknown_languages_and_bad_mix_options_are_refused(tmp_path):
     with pytest.raises(PpocrError, match="--seed 1000003: .*evaluation"):
         train(_config("rec", tmp_path / "r", steps=1, seed=1_000_003))
     assert not (tmp_path / "r").exists()
+    with pytest.raises(PpocrError, match=r"--amp \(float16 autocast\) is for CUDA devices"):
+        train(_config("rec", tmp_path / "amp", steps=1, amp=True))
     with pytest.raises(PpocrError, match="unknown language 'xx'"):
         stream_langs("synth:en+xx")
     with pytest.raises(PpocrError, match="--mix adds a folder"):
@@ -139,3 +141,16 @@ def test_val_synth_is_rendered_once_into_the_run_and_a_short_stream_run_learns(t
     assert "acc" in result.val_metrics
     manifest = json.loads((run / "val/en/manifest.json").read_text())
     assert manifest["spec"]["seed"] == 900_000 + 1  # fixed: every run validates on it
+
+
+def test_zoo_add_writes_what_the_stream_drew_with_into_the_card(tmp_path):
+    from ppocr_bench.zoo.add import zoo_add
+    from ppocr_bench.zoo.card import read_card
+
+    run = tmp_path / "run"
+    train(_config("rec", run, steps=2, seed=4, val="synth", val_count=1))
+    zoo_add(run, tmp_path / "zoo", "streamed", "rec", ["en"])
+    model = read_card(tmp_path / "zoo/streamed").find("rec", "en")
+    assert model.data.startswith("streamed synthesis synth:en (seed 4, kind both, engine ours, ")
+    assert "font faces" in model.data and "pillow" in model.data
+    assert "--data synth:en" in model.metrics["command"]

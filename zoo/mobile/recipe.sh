@@ -1,88 +1,73 @@
 #!/usr/bin/env bash
-# How zoo/mobile was made: synthetic data, training, publishing and evaluation, on 2 CPU cores.
-# Every run used one torch thread and no DataLoader workers (two runs side by side, one core
-# each); the card records each model's steps and wall time. Run from the repository root:
-#     bash zoo/mobile/recipe.sh            (WORK=work/mobile by default)
+# How to train zoo/mobile with streaming synthesis: every training sample is rendered on the
+# fly (`--data synth:LANGS`), so no model reads the same few thousand crops again and again.
+# The weights published in zoo/mobile now are v1, made from synth folders by
+# zoo/mobile/recipe_v1.sh; this recipe is the one the next version trains with. Each model
+# trains in resumable stages (`--stop-at`, then `--resume`) that fit a working session; the
+# validation sets are rendered once into each run (`--val synth`, fixed seeds), so the curves
+# of all runs are comparable. Run from the repository root:
+#     bash zoo/mobile/recipe.sh            (WORK=work/mobile-stream by default)
+#     STAGE=2 bash zoo/mobile/recipe.sh    (the next stage of every run: --resume)
+#     PUBLISH=1 bash zoo/mobile/recipe.sh  (after the last stage: zoo add, tune-det, eval)
 set -euo pipefail
 repo=$(pwd)
-work=${WORK:-work/mobile}
+work=${WORK:-work/mobile-stream}
+stage=${STAGE:-1}
+publish=${PUBLISH:-0}
 mkdir -p "$work" && cd "$work"
-run() { ppocr-bench train "$@" --threads 1 --workers 0 --log-every 10; }
+all=synth:en+fr+de+zh+ja+ko
 
-# 1. Data: 240 (Latin) or 320 (CJK) images per language, half scene, half document; small
-#    validation sets. Training seeds stay below 1,000,000: the default eval sets use 1,000,003+.
-i=0
-for lang in en fr de zh ja ko; do
-  i=$((i + 1))
-  case $lang in en|fr|de) n=240 ;; *) n=320 ;; esac
-  ppocr-bench synth --lang $lang --kind both --count $n --seed $((2000 + i)) --workers 2 --out data/$lang
-  ppocr-bench synth --lang $lang --kind both --count 10 --seed $((3000 + i)) --workers 2 --out val/$lang
-done
-# Label files spanning several synth folders (paths relative to this folder).
-merge() {  # merge TASK LABEL_FILE SET LANGS...
-  local task=$1 file=$2 set=$3; shift 3
-  for lang in "$@"; do sed "s#^#$set/$lang/$task/#" "$set/$lang/$task/$file"; done
+# run NAME STOP_AT ARGS...: start the run, or resume it up to STOP_AT (the schedule stays that
+# of --steps); --resume takes only operational options, the rest comes from config.json.
+run() {
+  local name=$1 stop=$2; shift 2
+  [ "$publish" = 1 ] && return 0
+  if [ -f "runs/$name/config.json" ]; then
+    ppocr-bench train "$1" --out "runs/$name" --resume --stop-at "$stop" --log-every 20
+  else
+    ppocr-bench train "$@" --out "runs/$name" --stop-at "$stop" --log-every 20
+  fi
 }
-merge rec rec_gt.txt data en fr de > latin_rec.txt
-merge rec rec_gt.txt val en fr de > latin_val_rec.txt
-merge det label.txt data en fr de zh ja ko > det_train.txt
-for lang in en fr de zh ja ko; do merge det label.txt val $lang | head -2; done > det_val.txt
-merge det label.txt val en fr de zh ja ko > det_tune.txt  # all 60 validation images
-merge cls cls_gt.txt data en fr de zh ja ko > cls_train.txt
-merge cls cls_gt.txt val en fr de zh ja ko > cls_val.txt
+stop() { echo $(( $1 * stage < $2 ? $1 * stage : $2 )); }  # stop STAGE_STEPS TOTAL
 
-# 2. Detector (det_mv3_db: MobileNetV3-large x0.5, DB-FPN, no SE), scene + document, 6 languages,
-#    320 x 320 random crops with the paper's augmentations; stage 2 without the 0.5-3x rescale
-#    (the eval images are seen at about their own scale).
-run det --preset det_mv3_db --data det_train.txt --val det_val.txt --out runs/det --steps 800 \
-  --batch-size 8 --lr 2e-3 --warmup-steps 50 --det-size 320 --eval-every 200 --seed 1
-run det --preset det_mv3_db --data det_train.txt --val det_val.txt --out runs/det_stage2 \
-  --init runs/det/final.safetensors --steps 600 --batch-size 8 --lr 1e-3 --warmup-steps 20 \
-  --det-size 320 --no-aug scale --eval-every 200 --seed 2
+# 1. Detector (det_mv3_db: MobileNetV3-large x0.5, DB-FPN, no SE): scene and document pages of
+#    six languages, 640 x 640 crops with the paper's augmentations.
+run det "$(stop 2000 20000)" det --preset det_mv3_db --data $all --val synth --val-count 60 \
+  --steps 20000 --batch-size 8 --lr 1e-3 --warmup-steps 500 --eval-every 1000 \
+  --ckpt-every 250 --seed 11
 
-# 3. Direction classifier (cls_mv3). With BDA + RandAugment on, 250 steps stayed at chance
-#    (loss 0.69, runs/cls_randaug); without augmentation it learns: two stages.
-run cls --preset cls_mv3 --data cls_train.txt --val cls_val.txt --out runs/cls --steps 500 \
-  --batch-size 64 --lr 1e-3 --warmup-steps 20 --eval-every 100 --seed 1 --no-augment
-run cls --preset cls_mv3 --data cls_train.txt --val cls_val.txt --out runs/cls_stage2 \
-  --init runs/cls/final.safetensors --steps 400 --batch-size 64 --lr 5e-4 --warmup-steps 10 \
-  --eval-every 100 --seed 2 --no-augment
+# 2. Direction classifier (cls_mv3): lines of six languages, half turned by 180 degrees, BDA +
+#    RandAugment.
+run cls "$(stop 5000 30000)" cls --preset cls_mv3 --data $all --val synth --val-count 60 \
+  --steps 30000 --batch-size 64 --lr 1e-3 --warmup-steps 500 --eval-every 1000 \
+  --ckpt-every 500 --seed 12
 
-# 4. Latin recognizer (rec_mv3_crnn, en + fr + de charset), 32 x 160 input, lines <= 20 chars.
-#    Stage 1 leaves CTC's all-blank plateau (about 450 steps here); it was stopped at step 1100
-#    of its 3000-step schedule (time budget) and stage 2 anneals from its best weights.
-run rec --preset rec_mv3_crnn --arg 'input_size=[3,32,160]' --data latin_rec.txt \
-  --val latin_val_rec.txt --out runs/recE --charset lang:en+fr+de --steps 3000 --batch-size 32 \
-  --lr 3e-3 --warmup-steps 50 --grad-clip 10 --max-text-length 20 --eval-every 100 --seed 1 \
-  --no-augment --stop-at 1000
-cp runs/recE/best.safetensors runs/latin_step1000.safetensors  # the CJK recognizers start here
-ppocr-bench train rec --out runs/recE --resume --stop-at 1100 --threads 1 --workers 0
-cp runs/recE/best.safetensors runs/latin_stage1.safetensors
-run rec --preset rec_mv3_crnn --arg 'input_size=[3,32,160]' --data latin_rec.txt \
-  --val latin_val_rec.txt --out runs/rec_latin --charset lang:en+fr+de \
-  --init runs/latin_stage1.safetensors --steps 800 --batch-size 32 --lr 1e-3 --warmup-steps 20 \
-  --grad-clip 10 --max-text-length 20 --eval-every 100 --seed 2 --no-augment
+# 3. Latin recognizer (rec_mv3_crnn, en + fr + de charset): lines of 1-25 characters in
+#    batches of one length bucket, BDA + TIA.
+run rec_latin "$(stop 10000 100000)" rec --preset rec_mv3_crnn --data synth:en+fr+de \
+  --charset lang:en+fr+de --val synth --val-count 60 --steps 100000 --batch-size 64 \
+  --lr 1e-3 --warmup-steps 1000 --grad-clip 10 --eval-every 2000 --ckpt-every 500 --seed 13
 
-# 5. CJK recognizers: 32 x 320 input, lines <= 12 chars, initialised from the Latin stage-1
-#    weights with the charset remapped (shared characters keep their rows: digits, Latin
-#    letters, punctuation; the rest start fresh).
-run rec --preset rec_mv3_crnn --data data/zh --val val/zh --out runs/rec_zh --charset lang:zh \
-  --init runs/latin_step1000.safetensors --init-charset remap --steps 600 --batch-size 32 \
-  --lr 2e-3 --warmup-steps 30 --grad-clip 10 --max-text-length 12 --eval-every 100 --seed 1
-for lang in ja ko; do
-  run rec --preset rec_mv3_crnn --data data/$lang --val val/$lang --out runs/rec_$lang \
-    --charset lang:$lang --init runs/latin_step1000.safetensors --init-charset remap --steps 500 \
-    --batch-size 32 --lr 2e-3 --warmup-steps 30 --grad-clip 10 --max-text-length 12 \
-    --eval-every 100 --seed 1
+# 4. CJK recognizers, each initialised from the Latin recognizer's latest weights with its
+#    charset remapped (shared characters keep their rows), the paper's pre-trained strategy.
+latest=$(ls runs/rec_latin/ckpt/step_*.safetensors | tail -1)
+declare -A seed=([zh]=21 [ja]=22 [ko]=23)
+for lang in zh ja ko; do
+  run rec_$lang "$(stop 10000 100000)" rec --preset rec_mv3_crnn --data synth:$lang \
+    --charset lang:$lang --init "$latest" --init-charset remap --val synth --val-count 40 \
+    --steps 100000 --batch-size 64 --lr 1e-3 --warmup-steps 1000 --grad-clip 10 \
+    --eval-every 2000 --ckpt-every 500 --seed ${seed[$lang]}
 done
 
-# 6. Publish (best weights on validation), choose the det model's DB thresholds on the
-#    validation images, and record the eval figures in the card.
-zoo="--zoo-dir $repo/zoo"
-ppocr-bench zoo add runs/det_stage2 --name mobile --task det $zoo
-ppocr-bench zoo add runs/cls_stage2 --name mobile --task cls $zoo
-ppocr-bench zoo add runs/rec_latin --name mobile --task rec --lang en --lang fr --lang de $zoo
-for lang in zh ja ko; do ppocr-bench zoo add runs/rec_$lang --name mobile --task rec --lang $lang $zoo; done
-cd "$repo"
-ppocr-bench zoo tune-det zoo/mobile --data "$work/det_tune.txt" --threads 2 --out out/tune-det --record
-ppocr-bench eval zoo/mobile --record --threads 2 --out out/eval-mobile
+# 5. Publish the best weights on validation, choose the det model's DB thresholds on its
+#    validation pages, and record the eval figures in the card (after the last stage).
+if [ "$publish" = 1 ]; then
+  zoo="--zoo-dir $repo/zoo"
+  ppocr-bench zoo add runs/det --name mobile --task det $zoo
+  ppocr-bench zoo add runs/cls --name mobile --task cls $zoo
+  ppocr-bench zoo add runs/rec_latin --name mobile --task rec --lang en --lang fr --lang de $zoo
+  for lang in zh ja ko; do ppocr-bench zoo add runs/rec_$lang --name mobile --task rec --lang $lang $zoo; done
+  cd "$repo"
+  ppocr-bench zoo tune-det zoo/mobile --data "$work/runs/det/val" --threads 2 --out out/tune-det --record
+  ppocr-bench eval zoo/mobile --record --threads 2 --out out/eval-mobile
+fi
