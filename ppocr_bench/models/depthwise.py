@@ -1,10 +1,10 @@
-"""``DepthwiseConv2d``: ``nn.Conv2d`` with groups == channels whose weight gradient on CPU is a
-forward convolution, 2.5-4x faster than PyTorch's own.
+"""``DepthwiseConv2d``: ``nn.Conv2d`` with groups == channels whose weight gradient on CPU, for
+NCHW input, is a forward convolution rather than PyTorch's own.
 
-Why: in training on CPU, PyTorch hands a depthwise convolution's weight gradient to oneDNN's
-``gemm:jit`` backward-weights path (an im2col and a 1 x k*k GEMM per group): for the 5 x 5
-depthwise layers of the mobile presets this one gradient took about half of a rec training
-step (``benchmarks/train.py --profile``). The same gradient is a per-channel correlation of the
+Why: in training on CPU with NCHW tensors, PyTorch hands a depthwise convolution's weight
+gradient to oneDNN's ``gemm:jit`` backward-weights path (an im2col and a 1 x k*k GEMM per
+group), which took about half of a rec_mv3_crnn training step (torch.profiler: the 5 x 5
+depthwise layers' ``convolution_backward``). The same gradient is a per-channel correlation of the
 input with the output gradient,
 
     dW[c, i, j] = sum_{b, y, x} X[b, c, s_h y + i - p_h, s_w x + j - p_w] * dY[b, c, y, x],
@@ -13,7 +13,9 @@ which is a depthwise *forward* convolution of the (B*C)-channel input with the (
 output-gradient planes as kernels (dilation = the layer's stride), summed over the batch; oneDNN
 runs that much faster. Forward and input gradient stay PyTorch's (oneDNN's fast depthwise
 kernels). Same weights, same state dict, same ONNX export (tracing, eval mode or CUDA use the
-plain convolution).
+plain convolution). On channels-last input (what ``train`` feeds) oneDNN's own backward is
+used: in that layout it is about as fast, and the correlation would need NCHW copies
+(``benchmarks/train_limits.py`` measures all four combinations).
 """
 
 from __future__ import annotations
@@ -65,6 +67,16 @@ class DepthwiseConv2d(nn.Conv2d):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if (x.device.type != "cpu" or not torch.is_grad_enabled()
                 or not self.weight.requires_grad or torch.jit.is_tracing()
-                or torch.jit.is_scripting() or torch.onnx.is_in_onnx_export()):
+                or torch.jit.is_scripting() or torch.onnx.is_in_onnx_export()
+                or (x.is_contiguous(memory_format=torch.channels_last)
+                    and not x.is_contiguous())):
+            # channels-last input: oneDNN's own backward runs on it as fast or faster than
+            # the NCHW correlation plus the two layout copies it needs (train_limits.py)
             return super().forward(x)
-        return _DepthwiseFunction.apply(x, self.weight, self.stride, self.padding)
+        return depthwise_conv(x, self.weight, self.stride, self.padding)
+
+
+def depthwise_conv(x: torch.Tensor, weight: torch.Tensor, stride: tuple[int, int],
+                   padding: tuple[int, int]) -> torch.Tensor:
+    """The depthwise convolution with the weight gradient of :class:`_DepthwiseFunction`."""
+    return _DepthwiseFunction.apply(x, weight, stride, padding)

@@ -25,13 +25,14 @@ def test_gradients_match_numerical_ones(b, c, h, w, k, stride):
         lambda x, weight: _DepthwiseFunction.apply(x, weight, stride, pad), (x, weight))
 
 
+@pytest.mark.parametrize("layout", [torch.contiguous_format, torch.channels_last])
 @pytest.mark.parametrize("stride", [1, 2, (2, 1)])
-def test_same_outputs_and_gradients_as_conv2d(stride):
+def test_same_outputs_and_gradients_as_conv2d(stride, layout):
     torch.manual_seed(0)
-    fast = DepthwiseConv2d(24, 5, stride, 2)
+    fast = DepthwiseConv2d(24, 5, stride, 2).to(memory_format=layout)
     plain = nn.Conv2d(24, 24, 5, stride, 2, groups=24, bias=False)
     plain.load_state_dict(fast.state_dict())
-    x = torch.randn(4, 24, 8, 40)
+    x = torch.randn(4, 24, 8, 40).contiguous(memory_format=layout)
     xa, xb = x.clone().requires_grad_(), x.clone().requires_grad_()
     ya, yb = fast(xa), plain(xb)
     torch.testing.assert_close(ya, yb)
