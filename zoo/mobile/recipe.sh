@@ -63,8 +63,7 @@ done
 #    validation pages, and record the eval figures in the card (after the last stage).
 if [ "$publish" = 1 ]; then
   zoo="--zoo-dir $repo/zoo"
-  ppocr-bench zoo add runs/det --name mobile --task det $zoo
-  ppocr-bench zoo add runs/cls --name mobile --task cls $zoo
+  for task in det cls; do ppocr-bench zoo add runs/$task --name mobile --task $task $zoo; done
   ppocr-bench zoo add runs/rec_latin --name mobile --task rec --lang en --lang fr --lang de $zoo
   for lang in zh ja ko; do ppocr-bench zoo add runs/rec_$lang --name mobile --task rec --lang $lang $zoo; done
   cd "$repo"
