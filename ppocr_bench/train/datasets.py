@@ -72,10 +72,11 @@ class EncodeStats:
 def encode_text(text: str, vocabulary: list[str]) -> list[int] | None:
     """CTC class indices of ``text`` (``vocabulary`` as ``OcrModel.vocabulary``: blank first);
     None when a character is not in the vocabulary."""
-    return _encode(text, {c: i for i, c in enumerate(vocabulary) if i})
+    return encode_ids(text, {c: i for i, c in enumerate(vocabulary) if i})
 
 
-def _encode(text: str, index: dict[str, int]) -> list[int] | None:
+def encode_ids(text: str, index: dict[str, int]) -> list[int] | None:
+    """:func:`encode_text` with the vocabulary's index built once (character -> class)."""
     out = [index.get(c) for c in text]
     return None if any(i is None for i in out) else out  # type: ignore[return-value]
 
@@ -162,7 +163,7 @@ class RecDataset(Dataset):
         self.texts: list[str] = []
         index = {c: i for i, c in enumerate(vocabulary) if i}
         for path, text in list(read_rec_labels(labels).items())[:max_samples]:
-            ids = _encode(text, index)
+            ids = encode_ids(text, index)
             if ids is None:
                 self.stats.unknown += 1
                 self.stats.unknown_chars.update(c for c in text if c not in index)

@@ -147,11 +147,12 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     stream = getattr(train_set, "record", None)
     if resume and stream is not None:
         check_same_stream(run_dir, stream)
-    skipped = train_set.stats.to_dict() if config.task == "rec" else {}
+    stats = getattr(train_set, "stats", None)  # a folder's rec lines left out; none for a stream
+    skipped = stats.to_dict() if config.task == "rec" and stats is not None else {}
     if skipped.get("skipped_unknown_chars") or skipped.get("skipped_too_long"):
-        notes.append(f"rec: skipped {train_set.stats.skipped} training lines: "
-                     f"{train_set.stats.unknown} with characters outside the charset "
-                     f"({skipped['unknown_chars']!r}), {train_set.stats.too_long} longer than "
+        notes.append(f"rec: skipped {stats.skipped} training lines: "
+                     f"{stats.unknown} with characters outside the charset "
+                     f"({skipped['unknown_chars']!r}), {stats.too_long} longer than "
                      f"{config.max_text_length}")
     probe = ResumableBatchSampler(len(train_set), config.batch_size, config.seed, 1,
                                   world_size=d.world)

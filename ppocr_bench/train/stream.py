@@ -38,7 +38,8 @@ from ppocr_bench.synth.pipeline import Engine, Kind, SynthSpec, render_page, run
 from ppocr_bench.synth.render import covering, readable, render_line_image
 from ppocr_bench.text.fonts import FontFace, fonts_for_lang
 from ppocr_bench.text.langs import LANGS, get_lang
-from ppocr_bench.text.sampler import LineSampler
+from ppocr_bench.text.sampler import get_sampler
+from ppocr_bench.train.datasets import encode_ids
 from ppocr_bench.train.det_augment import DetAugment, det_augment
 from ppocr_bench.train.line_augment import LineAugment, line_augment
 from ppocr_bench.train.randaugment import RandAugment, rand_augment
@@ -52,10 +53,6 @@ VAL_SEED = 900_000
 #: Tries to draw a line the vocabulary and the length limit allow before giving up.
 TRIES = 50
 _TAG = 71  # the stream's generator is default_rng([seed, epoch, index, _TAG])
-
-
-def is_stream(value: str | None) -> bool:
-    return bool(value) and str(value).startswith(PREFIX)
 
 
 def stream_langs(value: str) -> tuple[str, ...]:
@@ -141,17 +138,11 @@ class _Lines:
     def __init__(self, spec: StreamSpec, faces: dict[str, list[FontFace]],
                  vocabulary: list[str] | None, max_len: int) -> None:
         self.spec, self.faces, self.max_len = spec, faces, max_len
-        self.allowed = None if vocabulary is None else set(vocabulary[1:]) | {" "}
-        self.samplers: dict[str, LineSampler] = {}
-
-    def sampler(self, lang: str) -> LineSampler:
-        if lang not in self.samplers:  # built lazily: in the worker that uses it
-            self.samplers[lang] = LineSampler(lang)
-        return self.samplers[lang]
+        self.allowed = None if vocabulary is None else set(vocabulary[1:])
 
     def text(self, rng: np.random.Generator, lang: str, scene: bool,
              lengths: tuple[int, int] | None) -> str:
-        sampler = self.sampler(lang)
+        sampler = get_sampler(lang)  # built once per process, in the worker that uses it
         lo, hi = lengths or ((3, 14) if scene else (2, self.max_len))
         text = sampler.phrase(rng) if scene and rng.random() < 0.6 else ""
         if not lo <= len(text) <= hi:
@@ -207,7 +198,6 @@ class RecStream(Dataset):
         self.buckets = [(lo, min(hi, max_len)) for lo, hi in LENGTH_BUCKETS if lo <= max_len]
         self.lines = _Lines(spec, faces, vocabulary, max_len)
         self.index = {c: i for i, c in enumerate(vocabulary) if i}
-        self.space = " " in self.index
 
     def __len__(self) -> int:
         return self.spec.epoch_size
@@ -222,7 +212,7 @@ class RecStream(Dataset):
         text, image = self.lines.draw(rng, self.input_size[1], lengths)
         if self.aug is not None:
             image = line_augment(image, self.aug, rng)
-        ids = [self.index[c] for c in text if c != " " or self.space]
+        ids = encode_ids(text, self.index) or []  # every character is in it (_Lines.draw)
         label = np.zeros(self.max_len, dtype=np.int64)
         label[: len(ids)] = ids
         return {"image": rec_resize_norm(image, self.input_size, pad=not self.tight),
@@ -262,7 +252,6 @@ class DetStream(Dataset):
     def __init__(self, spec: StreamSpec, faces: dict[str, list[FontFace]], size: int,
                  aug: DetAugment) -> None:
         self.spec, self.faces, self.size, self.aug = spec, faces, size, aug
-        self.samplers: dict[str, LineSampler] = {}
 
     def __len__(self) -> int:
         return self.spec.epoch_size
@@ -272,9 +261,7 @@ class DetStream(Dataset):
         ``langs[page % len(langs)]``."""
         page_index = epoch * self.spec.epoch_size + index
         lang = self.spec.langs[page_index % len(self.spec.langs)]
-        if lang not in self.samplers:
-            self.samplers[lang] = LineSampler(lang)
-        return render_page(self.spec.synth_spec(lang), page_index, self.samplers[lang],
+        return render_page(self.spec.synth_spec(lang), page_index, get_sampler(lang),
                            self.faces[lang])
 
     def __getitem__(self, key: tuple[int, int]) -> dict[str, Any]:
@@ -296,8 +283,7 @@ class MixedDataset(Dataset):
 
     def __init__(self, stream: Dataset, folder: Dataset, ratio: float, seed: int) -> None:
         self.stream, self.folder, self.ratio, self.seed = stream, folder, ratio, seed
-        self.items = getattr(folder, "items", [])
-        self.stats = getattr(folder, "stats", None)
+        self.stats = getattr(folder, "stats", None)  # rec lines the folder left out
 
     def __len__(self) -> int:
         return len(self.stream)  # type: ignore[arg-type]

@@ -27,7 +27,6 @@ from ppocr_bench.train.config import TrainConfig
 from ppocr_bench.train.datasets import (
     ClsDataset,
     DetDataset,
-    EncodeStats,
     RecCollate,
     RecDataset,
     charset_from_texts,
@@ -155,8 +154,6 @@ def _stream_datasets(config: TrainConfig, model: OcrModel, with_val: bool) -> tu
         stream = RecStream(spec, faces, model.input_size, model.vocabulary, line,
                            config.max_text_length, tight=config.rec_width == "bucket",
                            group=config.batch_size * world_size())
-    stream.stats = EncodeStats()
-    stream.items = []
     if config.mix is not None:
         mix_labels = label_file(config.mix, config.task)
         folder, _ = _datasets(config, model, mix_labels, None)
