@@ -3,8 +3,9 @@ NCHW input, is a forward convolution rather than PyTorch's own.
 
 Why: in training on CPU with NCHW tensors, PyTorch hands a depthwise convolution's weight
 gradient to oneDNN's ``gemm:jit`` backward-weights path (an im2col and a 1 x k*k GEMM per
-group), which took about half of a rec_mv3_crnn training step (torch.profiler: the 5 x 5
-depthwise layers' ``convolution_backward``). The same gradient is a per-channel correlation of the
+group), slow for the 5 x 5 depthwise layers of the mobile presets
+(``benchmarks/train_limits.py`` measures the model-only rate with it and without it). The same
+gradient is a per-channel correlation of the
 input with the output gradient,
 
     dW[c, i, j] = sum_{b, y, x} X[b, c, s_h y + i - p_h, s_w x + j - p_w] * dY[b, c, y, x],
