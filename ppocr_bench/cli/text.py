@@ -1,30 +1,43 @@
-"""`ppocr-bench langs`, `fonts` and `corpus build`: languages, fonts and their coverage."""
+"""`ppocr-bench langs`, `fonts`, `fonts install` and `corpus build`: languages, fonts, their
+coverage and their installation."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import typer
-from ppocr_bench.cli.common import app, console, corpus_app, rows_table
+from ppocr_bench.cli.common import App, app, console, corpus_app, rows_table
 from ppocr_bench.errors import PpocrError
+
+
+fonts_app = App(help="Print the font x language coverage table (share of each charset in the "
+                     "font's cmap); `fonts install` installs the curated font packages.",
+                invoke_without_command=True)
+app.add_typer(fonts_app, name="fonts")
 
 
 @app.command()
 def langs() -> None:
-    """List the supported languages with charset size, usable fonts and coverage."""
+    """List the supported languages with charset size, usable fonts (faces and families) and
+    coverage."""
     from ppocr_bench.text.fonts import language_rows
 
     rows = language_rows()
     families = [{"code": row["code"], "usable font families": row.pop("families")}
                 for row in rows]
-    console.print(rows_table(rows, title="Languages: charset size, usable fonts, their coverage"))
-    console.print(rows_table(families))
+    shown = [{"families" if key == "family count" else "faces" if key == "fonts" else key: value
+              for key, value in row.items()} for row in rows]
+    console.print(rows_table(shown, title="Languages: charset size, usable fonts, their coverage"))
+    console.print(rows_table(families, wrap_first=("usable font families",)))
 
 
-@app.command()
-def fonts(font_dir: list[Path] = typer.Option(None, "--font-dir",
+@fonts_app.callback()
+def fonts(ctx: typer.Context,
+          font_dir: list[Path] = typer.Option(None, "--font-dir",
                                               help="Use only fonts from these folders.")) -> None:
     """Print the font x language coverage table (share of each charset in the font's cmap)."""
+    if ctx.invoked_subcommand is not None:
+        return
     from ppocr_bench.text.font_dirs import check_font_dir
     from ppocr_bench.text.fonts import coverage_rows
 
@@ -32,7 +45,8 @@ def fonts(font_dir: list[Path] = typer.Option(None, "--font-dir",
         check_font_dir(path)
     rows = coverage_rows(font_dir or None)
     if not rows:
-        raise PpocrError("no fonts found: install some (see fonts/README.md)")
+        raise PpocrError("no fonts found: install some (ppocr-bench fonts install, see "
+                         "fonts/README.md)")
     console.print("Font coverage of each language's charset, by source and license")
     groups: dict[tuple, list[dict]] = {}
     for row in rows:
@@ -40,6 +54,27 @@ def fonts(font_dir: list[Path] = typer.Option(None, "--font-dir",
     for (source, license_), faces in groups.items():
         faces = [{"font": f"{face.pop('family')} {face.pop('style')}", **face} for face in faces]
         console.print(rows_table(faces, title=f"{source} ({license_})"))
+
+
+@fonts_app.command("install")
+def fonts_install(script: list[str] = typer.Option(
+                      None, "--script",
+                      help="latin, han, japanese, hangul or all (default), or a language code; "
+                           "repeatable."),
+                  dry_run: bool = typer.Option(False, "--dry-run",
+                                               help="Print the command, install nothing.")
+                  ) -> None:
+    """Install the curated font packages of fonts/manifest.toml for some scripts (apt-get, as
+    root); without root or apt-get, print the command to run and exit with status 2."""
+    from ppocr_bench.text.font_install import install_fonts, parse_scripts
+
+    result = install_fonts(parse_scripts(script), dry_run)
+    if result.ran:
+        console.print(f"installed {len(result.packages)} font packages: see `ppocr-bench langs`")
+        return
+    typer.echo(result.command)
+    if result.problem:
+        raise PpocrError(result.problem)
 
 
 @corpus_app.command("build")

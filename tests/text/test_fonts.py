@@ -110,7 +110,7 @@ def test_latin_font_alone_fails_for_ja_and_works_for_en(dejavu_only: Path):
     msg = str(err.value)
     assert "corpora/ja/charset.txt" in msg and "characters missing from every font" in msg
     assert "あ" in msg or "々" in msg
-    assert "fonts-noto-cjk" in msg
+    assert "ppocr-bench fonts install --script japanese" in msg and "fonts-noto-cjk" in msg
 
 
 def test_min_coverage_override(dejavu_only: Path):
@@ -134,10 +134,14 @@ def test_coverage_rows():
 
 
 @pytest.mark.parametrize(("family", "usable"), [
-    ("WenQuanYi Zen Hei", {"zh", "en"}),      # manifest: latin + han only
+    ("WenQuanYi Zen Hei", {"zh"}),            # manifest: han only (a Chinese font)
+    ("IPAexGothic", {"ja"}),                  # manifest: japanese only
+    ("NanumGothic Eco", {"ko"}),              # manifest: hangul only
     ("Noto Sans CJK TC", {"en"}),             # region tag: Traditional, not zh-Hans
     ("Noto Serif CJK KR", {"ko", "en"}),
+    ("Go Smallcaps", set()),                  # manifest: scripts = [] (small capitals)
     ("My Pan-CJK Font", {"zh", "ja", "ko", "en"}),  # unknown family: coverage decides
+    ("Gotham", {"zh", "ja", "ko", "en"}),     # "Go" matches whole words only
 ])
 def test_name_rules_on_full_coverage(family: str, usable: set[str]):
     [noto] = [f for f in discover_fonts([_noto_dir()]) if f.index == 0]

@@ -1,7 +1,9 @@
+import shutil
+
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.text.fonts import language_rows, pypi_font_dirs
+from ppocr_bench.text.fonts import language_rows, package_font_dir, pypi_font_dirs
 from ppocr_bench.text.langs import LANGS, get_lang
 
 CODES = ["zh", "en", "fr", "de", "ja", "ko"]
@@ -25,15 +27,29 @@ def test_unknown_language_lists_the_codes():
 def test_language_rows():
     rows = language_rows(pypi_font_dirs())
     assert [r["code"] for r in rows] == CODES
-    assert list(rows[0]) == ["code", "name", "script", "charset", "fonts", "families", "min cov",
-                             "mean cov", "uncovered"]
+    assert list(rows[0]) == ["code", "name", "script", "family count", "charset", "fonts",
+                             "min cov", "mean cov", "uncovered", "families"]
     for row in rows:
         assert row["fonts"] >= 1 and row["families"] and row["uncovered"] == 0
         assert 0.9 <= row["min cov"] <= row["mean cov"] <= 1.0
         assert row["charset"] == len(get_lang(row["code"]).charset_path.read_text("utf-8").splitlines())
     by_code = {r["code"]: r for r in rows}
-    assert by_code["zh"]["families"] == "Noto Sans CJK SC, Noto Sans Mono CJK SC"
-    assert by_code["ja"]["fonts"] == 2
+    assert by_code["zh"]["families"] == "Noto Sans CJK"  # SC and Mono SC: one family
+    assert by_code["ja"]["fonts"] == 2 and by_code["ja"]["family count"] == 1
+
+
+def test_language_rows_count_faces_and_families(tmp_path):
+    """A controlled folder: three DejaVu faces of two families and the ten Noto Sans CJK faces
+    (one family; every one draws Latin, one region each for zh, ja and ko with its Mono)."""
+    mpl, noto = package_font_dir("matplotlib"), package_font_dir("noto-cjk-sans-otc")
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSerif.ttf"):
+        shutil.copy(mpl / name, tmp_path / name)
+    (tmp_path / "NotoSansCJK-Regular.ttc").symlink_to(noto / "NotoSansCJK-Regular.ttc")
+    rows = {r["code"]: r for r in language_rows([tmp_path])}
+    counts = {code: (r["fonts"], r["family count"]) for code, r in rows.items()}
+    assert counts == {"zh": (2, 1), "en": (13, 3), "fr": (13, 3), "de": (13, 3),
+                      "ja": (2, 1), "ko": (2, 1)}
+    assert rows["en"]["families"] == "DejaVu Sans, DejaVu Serif, Noto Sans CJK"
 
 
 def test_language_rows_without_cjk_fonts(tmp_path):
