@@ -49,12 +49,14 @@ def random_zoo():
 @pytest.fixture(scope="session")
 def synth_en(tmp_path_factory):
     """A 4-image English synth set (det, cls and rec labels; ~160 text lines), drawn with the
-    pinned fonts so that the tests using it see the same data whatever fonts are installed."""
+    pinned fonts and the legacy synthesis (no photographs) so that the tests using it see the
+    same data whatever fonts and photographs are installed."""
     from ppocr_bench.synth.pipeline import SynthSpec, run_synth
+    from ppocr_bench.synth.realism import LEGACY
     from ppocr_bench.text.eval_fonts import pinned_faces
 
     out = tmp_path_factory.mktemp("train_synth") / "en4"
-    spec = SynthSpec(lang="en", count=4, seed=0)
+    spec = SynthSpec(lang="en", count=4, seed=0, realism=LEGACY)
     assert run_synth(spec, out, faces=pinned_faces("en")).complete  # same set on every machine
     return out
 
@@ -62,12 +64,14 @@ def synth_en(tmp_path_factory):
 @pytest.fixture(scope="session")
 def tiny_set(tmp_path_factory):
     """Two synthesized English images (scene + document) with det, cls and rec labels (pinned
-    fonts, as ``synth_en``)."""
+    fonts and legacy synthesis, as ``synth_en``)."""
     from ppocr_bench.synth.pipeline import SynthSpec, run_synth
+    from ppocr_bench.synth.realism import LEGACY
     from ppocr_bench.text.eval_fonts import pinned_faces
 
     out = tmp_path_factory.mktemp("tiny") / "en"
-    assert run_synth(SynthSpec("en", count=2, seed=11), out, faces=pinned_faces("en")).complete
+    spec = SynthSpec("en", count=2, seed=11, realism=LEGACY)
+    assert run_synth(spec, out, faces=pinned_faces("en")).complete
     return out
 
 

@@ -23,14 +23,24 @@ def synth(
     engine: str = typer.Option("ours", "--engine", help="Rec line engine: ours or trdg."),
     vertical: bool = typer.Option(False, "--vertical", help="Vertical document lines (ja, zh)."),
     font_dir: list[Path] = typer.Option(None, "--font-dir", help="Use only these font folders."),
+    realism: str = typer.Option("base", "--realism", help="base (every realism option on), "
+                                "legacy (the synthesis before them), or base with options off "
+                                "or changed: e.g. -photos,-blur or fonts=pinned. Options: "
+                                "photos, crops, vocab, blend, blur, lowres, jpeg, light; fonts="
+                                "balanced|uniform|pinned."),
+    background_dir: list[Path] = typer.Option(None, "--background-dir", help="Photographs to "
+                                              "use as scene backgrounds (repeatable), beside "
+                                              "those installed (`ppocr-bench backgrounds`)."),
     preview: bool = typer.Option(False, "--preview", help="Write OUT/preview.png."),
 ) -> None:
     """Synthesize scene and document text images with det, cls and rec ground truth."""
     from ppocr_bench.synth.pipeline import Engine, Kind, SynthSpec, parse_shard, run_synth
     from ppocr_bench.synth.preview import write_preview
+    from ppocr_bench.synth.realism import parse_realism
 
     spec = SynthSpec(lang=lang, kind=enum_option(Kind, kind, "--kind"), count=count, seed=seed,
-                     engine=enum_option(Engine, engine, "--engine"), vertical=vertical)
+                     engine=enum_option(Engine, engine, "--engine"), vertical=vertical,
+                     realism=parse_realism(realism, tuple(str(d) for d in background_dir or ())))
     out = out or Path(f"synth-{lang}")
     started = time.perf_counter()
     with progress_bar() as bar:

@@ -67,6 +67,12 @@ def train(
                              "--mix-ratio of the samples."),
     mix_ratio: float = typer.Option(0.0, "--mix-ratio", help="Share of samples from --mix."),
     val_count: int = typer.Option(200, "--val-count", help="Samples of --val synth."),
+    realism: str = typer.Option("base", "--realism", help="Streaming: base, legacy, or base "
+                                "with options off, e.g. -photos,-blur (see `ppocr-bench synth "
+                                "--help`)."),
+    background_dir: list[Path] = typer.Option(None, "--background-dir", help="Streaming: "
+                                              "photographs to use as backgrounds "
+                                              "(repeatable), beside those installed."),
     amp: bool = typer.Option(False, "--amp", help="CUDA: float16 autocast of the forward "
                              "pass, loss scaling."),
     rec_width: str = typer.Option("bucket", "--rec-width", help="rec batches: bucket (lines "
@@ -90,6 +96,7 @@ def train(
     for name in ("data", "out", "val", "init", "mix"):
         options[name] = None if options[name] is None else str(options[name])
     options["font_dir"] = tuple(str(d) for d in font_dir or ())
+    options["background_dir"] = tuple(str(d) for d in background_dir or ())
     options["augment_off"] = tuple(no_aug or ())
     options["overrides"] = parse_overrides(arg or [])
     if resume:

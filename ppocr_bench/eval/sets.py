@@ -93,13 +93,14 @@ def default_eval_set(lang: str, *, count: int = DEFAULT_COUNT, workers: int | No
     it. ``on_start(n_todo)`` / ``on_sample(index)``: progress, as for ``run_synth``.
     """
     from ppocr_bench.synth.pipeline import Kind, SynthSpec, run_synth
+    from ppocr_bench.synth.realism import LEGACY
 
     if count <= 0:
         raise PpocrError(f"eval set size must be a positive number of images, got {count}")
     out = eval_set_dir(lang, count)
     if is_complete(out, pins_record()):
         return out
-    spec = SynthSpec(lang=lang, kind=Kind.both, count=count, seed=eval_seed(lang))
+    spec = SynthSpec(lang=lang, kind=Kind.both, count=count, seed=eval_seed(lang), realism=LEGACY)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     result = run_synth(spec, out, workers=workers, faces=pinned_faces(lang),
                        manifest_extra={"font_pins": pins_record()},

@@ -90,6 +90,17 @@ def legibility(colour: np.ndarray, band: tuple[float, float], strokes: float,
     return max(diff, 0.0) * strokes * gain
 
 
+def drawn_legibility(ink_lumas: np.ndarray, band: tuple[float, float], light: bool,
+                     kept: float = 1.0, gain: float = 1.0) -> float:
+    """The measure of this module for text already drawn (blended into its background, its
+    colour varying): the median luma of its core pixels ``ink_lumas`` against ``band`` (the
+    background under it before it was drawn) on its side (``light``: above the band), times
+    ``kept`` (the share of stroke contrast the page's blur will leave) and ``gain``."""
+    y = float(np.median(np.asarray(ink_lumas, np.float32)))
+    lo, hi = band
+    return max(y - hi if light else lo - y, 0.0) * kept * gain
+
+
 def _to_luma(colour: np.ndarray, target: float) -> np.ndarray:
     """``colour`` scaled towards black or white until its luma is ``target`` (hue kept)."""
     y = float(luminance(colour))

@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from ppocr_bench.text.fonts import FontFace
+from ppocr_bench.text.fonts import FontFace, choose_face
 from ppocr_bench.synth import augment as aug
 from ppocr_bench.synth.backgrounds import paper_background
 from ppocr_bench.synth.contrast import RESAMPLE_SIGMA, background_band, legible_colour
 from ppocr_bench.synth.finish import Finish, plan_scan
 from ppocr_bench.synth.page import Page, TextInstance
+from ppocr_bench.synth.realism import LEGACY, Realism
 from ppocr_bench.synth.render import (
     LineSampler,
     covering,
@@ -44,6 +45,7 @@ class DocCanvas:
     labels: np.ndarray
     finish: Finish = field(default_factory=Finish)
     instances: list[TextInstance] = field(default_factory=list)
+    balanced: bool = False  # families drawn equally often (Realism.fonts == "balanced")
 
     def face_for(self, text: str, prefer: FontFace | None = None) -> FontFace | None:
         """``prefer`` (the body face by default) when it covers ``text``, else a covering face."""
@@ -51,7 +53,7 @@ class DocCanvas:
         if prefer.covers(text):
             return prefer
         ok = covering(self.faces, text)
-        return ok[int(self.rng.integers(len(ok)))] if ok else None
+        return choose_face(self.rng, ok, self.balanced) if ok else None
 
     def put(
         self,
@@ -103,10 +105,13 @@ def make_document(
     *,
     vertical: bool = False,
     size: tuple[int, int] | None = None,
+    realism: Realism = LEGACY,
 ) -> Page:
     """A page image (``size`` = (width, height), rng-chosen when None); ``vertical`` lays the body
-    out in top-to-bottom columns read right to left (for ja and zh)."""
-    return document_with_ink(rng, sampler, faces, vertical=vertical, size=size)[0]
+    out in top-to-bottom columns read right to left (for ja and zh). Of ``realism`` documents use
+    the font pool only."""
+    return document_with_ink(rng, sampler, faces, vertical=vertical, size=size,
+                             realism=realism)[0]
 
 
 def document_with_ink(
@@ -116,6 +121,7 @@ def document_with_ink(
     *,
     vertical: bool = False,
     size: tuple[int, int] | None = None,
+    realism: Realism = LEGACY,
 ) -> tuple[Page, np.ndarray]:
     """``make_document`` plus an H x W uint16 map of each instance's ink (alpha >= 64, after the
     skew, before photometric effects; 0: none, i + 1: ``page.instances[i]``)."""
@@ -123,8 +129,10 @@ def document_with_ink(
     img = paper_background(rng, h, w)
     finish = plan_scan(rng, h, w)
     paper = tuple(int(c) for c in img[0, 0])
-    body_face = faces[int(rng.integers(len(faces)))]
-    doc = DocCanvas(rng, sampler, faces, body_face, img, np.zeros((h, w), np.uint16), finish)
+    balanced = realism.font_pool == "balanced"
+    body_face = choose_face(rng, faces, balanced)
+    doc = DocCanvas(rng, sampler, faces, body_face, img, np.zeros((h, w), np.uint16), finish,
+                    balanced=balanced)
     mx, my = int(rng.integers(45, 90)), int(rng.integers(45, 90))
     box = (mx, my, w - mx, h - my)
     if vertical:
@@ -212,7 +220,7 @@ def _heading(doc: DocCanvas, x: int, y: float, width: int, bottom: int, size: in
     if y + hsize * 1.6 > bottom:
         return bottom
     text = doc.sampler.heading(rng)
-    face = doc.face_for(" ".join(text.split()), doc.faces[int(rng.integers(len(doc.faces)))])
+    face = doc.face_for(" ".join(text.split()), choose_face(rng, doc.faces, doc.balanced))
     if face is not None:
         text = fit_text(text, face, hsize, width)
         if text:

@@ -26,6 +26,7 @@ from ppocr_bench.text.langs import get_lang
 from ppocr_bench.synth import writer
 from ppocr_bench.synth.document import make_document
 from ppocr_bench.synth.page import Page
+from ppocr_bench.synth.realism import BASE, LEGACY, Realism
 from ppocr_bench.synth.scene import make_scene
 
 MANIFEST = "manifest.json"
@@ -52,14 +53,24 @@ class SynthSpec:
     seed: int = 0
     engine: Engine = Engine.ours
     vertical: bool = False
+    realism: Realism = BASE
 
     def command(self) -> str:
         cmd = (f"ppocr-bench synth --lang {self.lang} --kind {self.kind.value} "
                f"--count {self.count} --seed {self.seed} --engine {self.engine.value}")
-        return cmd + (" --vertical" if self.vertical else "")
+        cmd += " --vertical" if self.vertical else ""
+        if self.realism != BASE:
+            cmd += f" --realism {self.realism.text()}"
+        return cmd + "".join(f" --background-dir {d}" for d in self.realism.background_dirs)
 
     def to_json(self) -> dict:
-        return {**asdict(self), "kind": self.kind.value, "engine": self.engine.value}
+        """The spec as a manifest records it; a legacy spec reads as before realism options
+        existed (no ``realism`` key), so folders made then still resume."""
+        data = {**asdict(self), "kind": self.kind.value, "engine": self.engine.value,
+                "realism": self.realism.to_json()}
+        if self.realism == LEGACY:
+            del data["realism"]
+        return data
 
 
 def validate(spec: SynthSpec, workers: int = 1) -> None:
@@ -78,6 +89,9 @@ def validate(spec: SynthSpec, workers: int = 1) -> None:
         from ppocr_bench.synth.trdg_engine import load_trdg
 
         load_trdg()
+    from ppocr_bench.synth.photos import check_background_dirs
+
+    check_background_dirs(spec.realism)
 
 
 def parse_shard(text: str | None) -> tuple[int, int]:
@@ -108,15 +122,18 @@ def render_page(spec: SynthSpec, index: int, sampler: LineSampler,
                 faces: list[FontFace]) -> Page:
     rng = sample_rng(spec.seed, index)
     if sample_kind(spec, index) is Kind.scene:
-        return make_scene(rng, sampler, faces)
+        return make_scene(rng, sampler, faces, realism=spec.realism)
     vertical = spec.vertical and bool(rng.random() < 1 / 3)
-    return make_document(rng, sampler, faces, vertical=vertical)
+    return make_document(rng, sampler, faces, vertical=vertical, realism=spec.realism)
 
 
 def rec_images(spec: SynthSpec, index: int, page: Page,
                faces: dict[tuple[str, int], FontFace]) -> list[np.ndarray]:
+    """The rec (and cls) crops of a page: cut from it (engine ours; as a detector cuts them
+    unless legacy, drawing from the sample's stream 3), or lines trdg draws (stream 2)."""
     if spec.engine is Engine.ours:
-        return writer.rec_crops(page)
+        rng = None if spec.realism.legacy else sample_rng(spec.seed, index, 3)
+        return writer.rec_crops(page, rng, spec.realism)
     from ppocr_bench.synth.trdg_engine import render_trdg_line
 
     seeds = sample_rng(spec.seed, index, 2).integers(0, 2**31, len(page.instances))
@@ -189,8 +206,19 @@ def new_manifest(spec: SynthSpec, faces: list[FontFace]) -> dict:
                    "words": f"corpora/{spec.lang}/words.tsv",
                    "words_sha256": sha256_file(words) if words.exists() else None},
         "fonts_available": [f.key for f in faces],
+        **_photos_record(spec.realism),
         "complete": False,
     }
+
+
+def _photos_record(realism: Realism) -> dict:
+    """``photos_available`` for a manifest: the photographs drawn from (none in legacy mode,
+    where the key is left out, as in folders made before photographs were used)."""
+    if realism.legacy:
+        return {}
+    from ppocr_bench.synth.photos import photos_used
+
+    return {"photos_available": photos_used(realism)}
 
 
 def read_manifest(out: Path) -> dict | None:
@@ -217,6 +245,10 @@ def prepare_out(out: Path, manifest: dict) -> None:
     elif old.get("fonts_available") != manifest["fonts_available"]:
         raise PpocrError(f"{out / MANIFEST}: the fonts available changed since this run "
                          "started, so resuming would mix outputs: use a new --out folder")
+    elif old.get("photos_available") != manifest.get("photos_available"):
+        raise PpocrError(f"{out / MANIFEST}: the background photographs found changed since "
+                         "this run started, so resuming would mix outputs: use a new --out "
+                         "folder")
     else:
         return
     writer.make_dirs(out)
@@ -277,7 +309,7 @@ def run_synth(spec: SynthSpec, out: Path, *, workers: int = 1, shard: tuple[int,
     validate(spec, workers)
     k, n = shard
     if faces is None:
-        faces = fonts_for_lang(spec.lang) if font_dirs is None else fonts_in_dirs(spec.lang, font_dirs)
+        faces = spec_faces(spec, font_dirs)
     manifest = {**new_manifest(spec, faces), **(manifest_extra or {})}
     prepare_out(out, manifest)
     writer.remove_partial_files(out)
@@ -299,7 +331,21 @@ def run_synth(spec: SynthSpec, out: Path, *, workers: int = 1, shard: tuple[int,
     return SynthResult(out, len(todo), len(mine) - len(todo), complete, manifest)
 
 
+def spec_faces(spec: SynthSpec, font_dirs: list[Path] | None = None) -> list[FontFace]:
+    """The faces a spec draws from: ``font_dirs`` (``--font-dir``: see
+    :func:`ppocr_bench.text.font_dirs.fonts_in_dirs`), else the pinned eval-set fonts for the
+    ``pinned`` pool, else every discovered font usable for the language."""
+    if font_dirs:
+        return fonts_in_dirs(spec.lang, font_dirs)
+    if spec.realism.font_pool == "pinned":
+        from ppocr_bench.text.eval_fonts import pinned_faces
+
+        return pinned_faces(spec.lang)
+    return fonts_for_lang(spec.lang)
+
+
 def spec_from_json(data: dict) -> SynthSpec:
     return SynthSpec(lang=data["lang"], kind=Kind(data["kind"]), count=int(data["count"]),
                      seed=int(data["seed"]), engine=Engine(data["engine"]),
-                     vertical=bool(data["vertical"]))
+                     vertical=bool(data["vertical"]),
+                     realism=Realism.from_json(data.get("realism")))

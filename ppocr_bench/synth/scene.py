@@ -6,6 +6,15 @@ polygon. Placements whose footprint (text, outline, sign board) would touch an e
 retried elsewhere, then dropped. Text colour is chosen against the luma of what lies beneath it
 and never below the legibility of :mod:`ppocr_bench.synth.contrast`, allowing for the blur and
 shading of the scene's finish (drawn before its text).
+
+With ``realism.on("photos")`` and photographs installed (:mod:`ppocr_bench.synth.photos`),
+:data:`PHOTO_SHARE` of the backgrounds are photographs, and text on them goes as SynthText puts
+it (:mod:`ppocr_bench.synth.surface`): into a low-texture region (drawn by area), sized to fit
+it, its baseline along the region's edges when they are clear, on a plane seen in perspective
+(more oblique on large regions); it goes anywhere (as on procedural backgrounds) when it does
+not fit. With ``realism.on("blend")`` text is blended into its background (alpha, shading,
+Poisson) and painted plainly instead when what was drawn measures below the legibility floor.
+Legacy realism draws the scenes of before, number for number.
 """
 
 from __future__ import annotations
@@ -20,13 +29,22 @@ from shapely.geometry import Polygon
 from ppocr_bench.text.fonts import FontFace
 from ppocr_bench.synth import augment as aug
 from ppocr_bench.synth.backgrounds import scene_background
-from ppocr_bench.synth.contrast import RESAMPLE_SIGMA, background_band, legible_colour, opacity
+from ppocr_bench.synth.contrast import (MIN_LEGIBILITY, RESAMPLE_SIGMA, background_band,
+                                        drawn_legibility, legibility, legible_colour, opacity)
 from ppocr_bench.synth.finish import Finish, plan_photo
 from ppocr_bench.synth.page import Page, TextInstance
+from ppocr_bench.synth.photos import page_crop, realism_library
+from ppocr_bench.synth.realism import LEGACY, Realism
 from ppocr_bench.synth.render import GlyphLayer, LineSampler, pick_text, render_legible
+from ppocr_bench.synth.surface import (CELL, Region, Surface, blend_text, find_surfaces,
+                                       plane_homography)
 
 MIN_INK_PX = 10
 PAD = 6
+#: the share of scene backgrounds cut from photographs, when photos are on and installed
+PHOTO_SHARE = 0.7
+#: blended text keeps this many times the legibility floor (else it is painted plainly)
+BLEND_MARGIN = 1.2
 
 
 @dataclass
@@ -42,9 +60,10 @@ def make_scene(
     faces: list[FontFace],
     *,
     size: tuple[int, int] | None = None,
+    realism: Realism = LEGACY,
 ) -> Page:
     """A photo-like image (``size`` = (width, height), rng-chosen when None) with text instances."""
-    return scene_with_ink(rng, sampler, faces, size=size)[0]
+    return scene_with_ink(rng, sampler, faces, size=size, realism=realism)[0]
 
 
 def scene_with_ink(
@@ -53,17 +72,18 @@ def scene_with_ink(
     faces: list[FontFace],
     *,
     size: tuple[int, int] | None = None,
+    realism: Realism = LEGACY,
 ) -> tuple[Page, np.ndarray]:
     """``make_scene`` plus an H x W uint16 map of each instance's ink (alpha >= 64) before effects
     (0: none, i + 1: ``page.instances[i]``). The page is identical to ``make_scene``'s."""
     w, h = size or (int(rng.integers(640, 961)), int(rng.integers(480, 721)))
-    img = scene_background(rng, h, w)
-    finish = plan_photo(rng, h, w)
-    canvas = _Canvas(img, np.zeros((h, w), np.uint16), [], finish)
+    img, surface = _background(rng, h, w, realism)
+    finish = plan_photo(rng, h, w, realism)
+    canvas = _Canvas(img, np.zeros((h, w), np.uint16), [], finish, surface)
     want = int(rng.integers(3, 13))
     instances: list[TextInstance] = []
     for _ in range(2 * want):  # failed placements get a second chance with other text
-        inst = _add_instance(rng, sampler, faces, canvas, len(instances) + 1)
+        inst = _add_instance(rng, sampler, faces, canvas, len(instances) + 1, realism)
         if inst is not None:
             instances.append(inst)
         if len(instances) == want:
@@ -71,24 +91,43 @@ def scene_with_ink(
     return Page(finish.apply(rng, img), instances, "scene"), canvas.labels
 
 
+def _background(rng: np.random.Generator, h: int, w: int, realism: Realism
+                ) -> tuple[np.ndarray, Surface | None]:
+    """A photograph's window and its surfaces (:data:`PHOTO_SHARE` of the time, when photos
+    are on and installed), else a procedural background (and None)."""
+    lib = realism_library(realism)
+    if lib is not None and rng.random() < PHOTO_SHARE:
+        img = page_crop(rng, lib, h, w)
+        if img is not None:
+            return img, find_surfaces(img)
+    return scene_background(rng, h, w), None
+
+
 @dataclass
 class _Canvas:
-    """A scene being drawn: pixels, ink labels, footprints taken, the finish it will get."""
+    """A scene being drawn: pixels, ink labels, footprints taken, the finish it will get, the
+    surfaces of its photograph (None for a procedural background)."""
 
     img: np.ndarray
     labels: np.ndarray
     taken: list[Polygon]
     finish: Finish
+    surface: Surface | None = None
 
 
 def _render(
-    rng: np.random.Generator, text: str, face: FontFace, w: int, h: int, finish: Finish
+    rng: np.random.Generator, text: str, face: FontFace, w: int, h: int, finish: Finish,
+    region: Region | None = None,
 ) -> GlyphLayer | None:
-    """The text at a random size (shrunk to fit the image), hairlines made bolder for the
-    scene's blur; CJK signs are sometimes vertical."""
+    """The text at a random size (shrunk to fit the image, or the region it is meant for),
+    hairlines made bolder for the scene's blur; CJK signs are sometimes vertical."""
     cjk = all(unicodedata.east_asian_width(ch) in "WF" for ch in text)
     vertical = cjk and 2 <= len(text) <= 8 and rng.random() < 0.15
     hi = max(20.0, min(w, h) * 0.15)
+    if region is not None:  # a line as tall as the region's largest disc allows
+        hi = float(np.clip(region.radius * 1.2, 20.0, hi))
+        x0, y0, x1, y1 = region.box
+        w, h = max(x1 - x0, min(w, 160)), max(y1 - y0, min(h, 160))
     size = int(np.exp(rng.uniform(np.log(18), np.log(hi))))
 
     def draw(size: int) -> GlyphLayer:
@@ -119,6 +158,20 @@ def _homography(rng: np.random.Generator, mw: int, mh: int) -> np.ndarray:
     return cv2.getPerspectiveTransform(src, dst)
 
 
+def _surface_homography(rng: np.random.Generator, mw: int, mh: int, region: Region | None,
+                        page: tuple[int, int]) -> np.ndarray:
+    """The view of a layer lying on ``region``'s plane: its baseline along the region's edges
+    when they are clear (60% of those times), else at a random angle as on procedural pages;
+    the plane more oblique the larger the region (:func:`surface.plane_homography`)."""
+    if region is not None and region.coherence > 0.3 and rng.random() < 0.6:
+        angle = float(np.clip(region.angle + rng.normal(0, 2), -35, 35))
+    else:
+        angle = 0.0 if rng.random() < 0.3 else float(np.clip(rng.normal(0, 12), -35, 35))
+    share = np.sqrt(region.area / (page[0] * page[1])) if region is not None else 0.3
+    tilt = 15.0 + 35.0 * min(1.0, 1.5 * float(share))
+    return plane_homography(rng, mw, mh, angle, tilt, focal=1.2 * max(page))
+
+
 def _board_poly(rng: np.random.Generator, quad: np.ndarray, ink_h: float) -> np.ndarray:
     """A rounded sign board around the text quad (layer coordinates)."""
     margin = ink_h * rng.uniform(0.25, 0.6)
@@ -132,14 +185,17 @@ def _add_instance(
     faces: list[FontFace],
     canvas: _Canvas,
     idx: int,
+    realism: Realism = LEGACY,
 ) -> TextInstance | None:
     img = canvas.img
     h, w = img.shape[:2]
-    picked = pick_text(rng, sampler, faces, short=True)
+    picked = pick_text(rng, sampler, faces, short=True, balanced=realism.font_pool == "balanced",
+                       vocab=realism.on("vocab"))
     if picked is None:
         return None
     text, face = picked
-    layer = _render(rng, text, face, w, h, canvas.finish)
+    region = canvas.surface.pick(rng) if canvas.surface is not None else None
+    layer = _render(rng, text, face, w, h, canvas.finish, region)
     if layer is None:
         return None
     mask, poly = layer.mask, layer.ink_quad()
@@ -150,32 +206,47 @@ def _add_instance(
     style = _Style(board=not curved and rng.random() < 0.3, outline=0, shadow=rng.random() < 0.15)
     if rng.random() < 0.15:
         style.outline = int(rng.integers(1, 4))
-    hom = _homography(rng, mask.shape[1], mask.shape[0])
+    if canvas.surface is None:
+        hom = _homography(rng, mask.shape[1], mask.shape[0])
+    else:
+        hom = _surface_homography(rng, mask.shape[1], mask.shape[0], region, (w, h))
     board = _board_poly(rng, poly, min(iw, ih)) if style.board else None
     foot = aug.warp_points(hom, board if board is not None else poly)
-    spot = _find_spot(rng, foot, w, h, canvas.taken, margin=3 + style.outline + 3 * style.shadow)
+    margin = 3 + style.outline + 3 * style.shadow
+    spot = None
+    if region is not None:  # inside its region, else (it does not fit) anywhere
+        spots = canvas.surface.spots(region, foot)
+        spot = _find_spot(rng, foot, w, h, canvas.taken, margin, spots) if len(spots) else None
+    if spot is None:
+        spot = _find_spot(rng, foot, w, h, canvas.taken, margin)
     if spot is None:
         return None
     full = np.array([[1, 0, spot[0]], [0, 1, spot[1]], [0, 0, 1]]) @ hom
     if board is not None:
         _draw_board(rng, img, aug.warp_points(full, board))
-    if not _draw_text(rng, canvas, mask, full, style, idx):
+    if not _draw_text(rng, canvas, mask, full, style, idx, realism.on("blend")):
         return None
     points = [(float(x), float(y)) for x, y in aug.warp_points(full, poly)]
     return TextInstance(text, points, str(face.path), face.index, layer.vertical)
 
 
 def _find_spot(
-    rng: np.random.Generator, foot: np.ndarray, w: int, h: int, taken: list[Polygon], margin: int
+    rng: np.random.Generator, foot: np.ndarray, w: int, h: int, taken: list[Polygon], margin: int,
+    spots: np.ndarray | None = None,
 ) -> tuple[float, float] | None:
-    """A translation putting ``foot`` inside the image, clear of every taken footprint."""
+    """A translation putting ``foot`` inside the image, clear of every taken footprint: drawn
+    uniformly, or among ``spots`` (N x 2, :meth:`Surface.spots`) jittered within a cell."""
     lo, hi = foot.min(axis=0), foot.max(axis=0)
     span_x, span_y = (1 - lo[0], w - 2 - hi[0]), (1 - lo[1], h - 2 - hi[1])
     if span_x[0] > span_x[1] or span_y[0] > span_y[1]:
         return None
     shape = Polygon(foot).buffer(margin)
     for _ in range(6):
-        tx, ty = rng.uniform(*span_x), rng.uniform(*span_y)
+        if spots is None:
+            tx, ty = rng.uniform(*span_x), rng.uniform(*span_y)
+        else:
+            tx, ty = spots[int(rng.integers(len(spots)))] + rng.uniform(0, CELL, 2)
+            tx, ty = float(np.clip(tx, *span_x)), float(np.clip(ty, *span_y))
         moved = Polygon([(x + tx, y + ty) for x, y in shape.exterior.coords])
         if not any(moved.intersects(t) for t in taken):
             taken.append(moved)
@@ -199,10 +270,13 @@ def _draw_text(
     full: np.ndarray,
     style: _Style,
     idx: int,
+    blend: bool = False,
 ) -> bool:
     """Shadow, outline ring and text, in a colour legible on what lies beneath
     (:mod:`ppocr_bench.synth.contrast`); an outline is added when no colour is legible on the
-    background alone, and nothing is drawn (False) when none is legible even on an outline."""
+    background alone, and nothing is drawn (False) when none is legible even on an outline.
+    ``blend``: the colour is sometimes tinted with the background's, and the text blended
+    into it (:func:`_blend`)."""
     img, finish = canvas.img, canvas.finish
     h, w = img.shape[:2]
     mh, mw = mask.shape
@@ -218,6 +292,8 @@ def _draw_text(
     under = aug.luminance(work[ink])
     busy = float(np.std(under)) > 40
     colour = aug.contrasting_colour(rng, float(np.mean(under)), 125.0 if busy else 110.0)
+    if blend and rng.random() < 0.3:  # the surface's own hue, made legible below
+        colour = colour * 0.6 + work[ink].mean(axis=0) * 0.4
     light = aug.luminance(colour) > 128
     if style.shadow:
         dx, dy = rng.integers(1, 4, 2)
@@ -230,13 +306,42 @@ def _draw_text(
     legible = None if ringed else legible_colour(colour, band, strokes, gain)
     if legible is None:  # the text's background is its outline ring, light or dark
         edge = float(rng.uniform(0, 50) if light else rng.uniform(205, 255))
-        legible = legible_colour(colour, (edge, edge), strokes, gain)
+        band = (edge, edge)
+        legible = legible_colour(colour, band, strokes, gain)
         if legible is None:
             return False
         r = style.outline or 2
         disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
         aug.paint(work, cv2.dilate(alpha, disc), 0, 0, np.full(3, edge, np.float32))
-    aug.paint(work, alpha, 0, 0, legible)
+    if blend:
+        _blend(rng, work, alpha, legible, band, strokes, gain)
+    else:
+        aug.paint(work, alpha, 0, 0, legible)
     img[y0:y1, x0:x1] = work
     canvas.labels[y0:y1, x0:x1][alpha >= 64] = idx
     return True
+
+
+def _blend(rng: np.random.Generator, work: np.ndarray, alpha: np.ndarray, colour: np.ndarray,
+           band: tuple[float, float], strokes: float, gain: float) -> str:
+    """Text of a legible ``colour`` blended into ``work`` (:func:`surface.blend_text`, its
+    opacity no lower than its legibility allows), then measured as drawn
+    (:func:`contrast.drawn_legibility`, allowing for the page's blur and shading): painted
+    plainly instead when below :data:`BLEND_MARGIN` times the floor. Returns the mode kept."""
+    before = work.copy()
+    floor = BLEND_MARGIN * MIN_LEGIBILITY
+    room = legibility(colour, band, strokes, gain)
+    mode = blend_text(rng, work, alpha, colour, floor / room if room else 1.0)
+    if mode == "paint":
+        return mode
+    core = alpha >= min(128, (int(alpha.max()) + 1) // 2)
+    kept = strokes / max(opacity(alpha), 1e-6)
+    light = float(aug.luminance(colour)) >= (band[0] + band[1]) / 2
+    near = (cv2.dilate(alpha, np.ones((5, 5), np.uint8)) > 0) & (alpha == 0)
+    bands = [band] + ([background_band(aug.luminance(work[near]))] if near.any() else [])
+    ink = aug.luminance(work[core])  # against what was beneath and what now surrounds it
+    if min(drawn_legibility(ink, b, light, kept, gain) for b in bands) >= floor:
+        return mode
+    work[:] = before
+    aug.paint(work, alpha, 0, 0, colour)
+    return "paint"

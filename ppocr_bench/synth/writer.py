@@ -20,7 +20,9 @@ import numpy as np
 from ppocr_bench.data.labels import format_det_line, format_icdar_lines
 from ppocr_bench.data.transforms import crop_polygon
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.synth.crops import detector_crop
 from ppocr_bench.synth.page import Page
+from ppocr_bench.synth.realism import LEGACY, Realism
 
 JPEG_QUALITY = 92
 RECORD_KEYS = ("index", "kind", "image", "size", "det", "rec", "cls")
@@ -82,10 +84,18 @@ def write_sample(out: Path, index: int, page: Page, lang: str, crops: list[np.nd
     return record
 
 
-def rec_crops(page: Page) -> list[np.ndarray]:
-    """Perspective-rectified crops of every instance, from the final (augmented) image."""
-    return [crop_polygon(page.image, np.asarray(inst.points, dtype=np.float32))
-            for inst in page.instances]
+def rec_crops(page: Page, rng: np.random.Generator | None = None,
+              realism: Realism = LEGACY) -> list[np.ndarray]:
+    """Perspective-rectified crops of every instance, from the final (augmented) image: the
+    polygons themselves (legacy), or, for another ``realism``, cut and degraded as a
+    detector's crops are (:func:`ppocr_bench.synth.crops.detector_crop`, drawing from
+    ``rng``)."""
+    if realism.legacy:
+        return [crop_polygon(page.image, np.asarray(inst.points, dtype=np.float32))
+                for inst in page.instances]
+    if rng is None:
+        raise ValueError("rec_crops: a realism other than legacy draws from an rng")
+    return [detector_crop(rng, page.image, inst.points, realism) for inst in page.instances]
 
 
 def remove_partial_files(out: Path) -> int:

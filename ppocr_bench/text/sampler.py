@@ -1,4 +1,5 @@
-"""Realistic text from a language's word list: lines, scene phrases, headings.
+"""Realistic text from a language's word list: lines, scene phrases, headings, real-scene text
+(:mod:`ppocr_bench.text.scene_text`).
 
 Words are drawn by frequency (tempered so tail words appear), mixed with punctuation, numbers,
 dates, prices, times and phone numbers, and Latin words inside CJK lines. Every character
@@ -17,6 +18,7 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.langs import (
     CJK_EXTRA, NUMBER_FORMATS, PUNCTUATION, SEPARATORS, get_lang,
 )
+from ppocr_bench.text.scene_text import SceneText
 
 SPACED = {"en", "fr", "de", "ko"}
 TEMPER = 0.7  # words are drawn with weight count**TEMPER: flatter than Zipf, tail words appear
@@ -78,6 +80,7 @@ class LineSampler:
             self._maybe_noun = [False] * len(self._words)
         self._plain = [not (e or p or n) for e, p, n in zip(self._elision, self._particle, self._maybe_noun)]
         self._check_symbols()
+        self._scene: SceneText | None = None
 
     @staticmethod
     def _pool(words: tuple[str, ...], counts: np.ndarray, keep: np.ndarray) -> tuple[list[str], np.ndarray]:
@@ -206,6 +209,13 @@ class LineSampler:
         elif self.cjk and case < 0.15:
             words.append(self._latin_word(rng))
         return (" " if self.spaced else "").join(words)
+
+    def scene_text(self, rng: np.random.Generator) -> str:
+        """Real-scene text: a sign word, a brand, a price, a date, a URL... in the shares of
+        :data:`ppocr_bench.text.scene_text.SHARES` (the tables are built on first use)."""
+        if self._scene is None:
+            self._scene = SceneText(self.lang, self._allowed)
+        return self._validate(self._scene(rng))
 
     def heading(self, rng: np.random.Generator) -> str:
         """A document heading: a few title-cased words, sometimes numbered like '2.1' or '第3章'."""

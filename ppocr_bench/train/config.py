@@ -105,10 +105,13 @@ class TrainConfig:
     val_count: int = 200
     rec_width: str = "bucket"
     amp: bool = False
+    realism: str = "base"
+    background_dir: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "augment_off", tuple(self.augment_off))
         object.__setattr__(self, "font_dir", tuple(str(d) for d in self.font_dir))
+        object.__setattr__(self, "background_dir", tuple(str(d) for d in self.background_dir))
         object.__setattr__(self, "overrides", dict(self.overrides))
         if self.task not in TASKS:
             raise PpocrError(f"task must be det, cls or rec, not {self.task!r}")
@@ -140,6 +143,9 @@ class TrainConfig:
                              f"{self.synth_kind!r}")
         if self.synth_engine not in ("ours", "trdg"):
             raise PpocrError(f"--synth-engine must be ours or trdg, not {self.synth_engine!r}")
+        from ppocr_bench.synth.realism import parse_realism
+
+        parse_realism(self.realism)  # a one-line error for a bad --realism
         if self.epoch_size <= 0 or self.val_count <= 0:
             raise PpocrError("--epoch-size and --val-count must be positive")
         if self.mix is not None and not self.streaming:
@@ -202,6 +208,7 @@ class TrainConfig:
         data = dataclasses.asdict(self)
         data["augment_off"] = list(self.augment_off)
         data["font_dir"] = list(self.font_dir)
+        data["background_dir"] = list(self.background_dir)
         return data
 
     @classmethod
@@ -213,6 +220,8 @@ class TrainConfig:
         data = dict(data)
         data["augment_off"] = tuple(data.get("augment_off", ()))
         data["font_dir"] = tuple(data.get("font_dir", ()))
+        data["background_dir"] = tuple(data.get("background_dir", ()))
+        data.setdefault("realism", "legacy")  # a run from before the realism options
         return cls(**data)
 
     def command(self) -> str:
@@ -233,8 +242,8 @@ class TrainConfig:
                 parts += [f"--arg {k}={json.dumps(v)}" for k, v in value.items()]
             elif f.name == "augment_off":
                 parts += [f"--no-aug {name}" for name in value]
-            elif f.name == "font_dir":
-                parts += [f"--font-dir {name}" for name in value]
+            elif f.name in ("font_dir", "background_dir"):
+                parts += [f"--{f.name.replace('_', '-')} {name}" for name in value]
             elif isinstance(value, bool):
                 parts.append(flag if value else f"--no-{f.name.replace('_', '-')}")
             else:

@@ -2,7 +2,9 @@
 sample on the fly, in the DataLoader workers, and writes nothing to disk.
 
 - rec and cls samples are drawn directly as lines (:func:`ppocr_bench.synth.render.
-  render_line_image`, or trdg with ``engine trdg``), not cut from whole pages; det samples are
+  render_line_image`, or trdg with ``engine trdg``), not cut from whole pages, though (unless
+  ``realism`` is legacy) drawn as a detector crops a photo (neighbouring text at the edges,
+  loose or tight margins, slight turns, degradations; the cls flip comes after); det samples are
   whole pages (:func:`ppocr_bench.synth.pipeline.render_page`): det sample ``i`` of epoch ``e``
   is page ``e * epoch_size + i`` of ``ppocr-bench synth --seed SEED``, the same pixels a synth
   folder of that seed holds.
@@ -34,9 +36,13 @@ from ppocr_bench.data.transforms import cls_resize_norm, normalize_image, rec_re
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.eval.sets import check_training_seed
 from ppocr_bench.synth.page import Page
-from ppocr_bench.synth.pipeline import Engine, Kind, SynthSpec, render_page, run_synth, versions
-from ppocr_bench.synth.render import covering, readable, render_line_image
-from ppocr_bench.text.fonts import FontFace, fonts_for_lang
+from ppocr_bench.synth.pipeline import (
+    Engine, Kind, SynthSpec, render_page, run_synth, spec_faces, versions,
+)
+from ppocr_bench.synth.photos import photos_used
+from ppocr_bench.synth.realism import BASE, LEGACY, Realism
+from ppocr_bench.synth.render import SCENE_TEXT_SHARE, covering, readable, render_line_image
+from ppocr_bench.text.fonts import FontFace, choose_face
 from ppocr_bench.text.langs import LANGS, get_lang
 from ppocr_bench.text.sampler import get_sampler
 from ppocr_bench.train.datasets import encode_ids
@@ -83,6 +89,7 @@ class StreamSpec:
     font_dirs: tuple[str, ...] = ()
     vertical: bool = False
     epoch_size: int = EPOCH_SIZE
+    realism: Realism = BASE
 
     def __post_init__(self) -> None:
         try:
@@ -99,24 +106,26 @@ class StreamSpec:
             from ppocr_bench.synth.trdg_engine import load_trdg
 
             load_trdg()
+        from ppocr_bench.synth.photos import check_background_dirs
+
+        check_background_dirs(self.realism)
 
     def synth_spec(self, lang: str) -> SynthSpec:
         return SynthSpec(lang=lang, kind=self.kind, count=1, seed=self.seed, engine=self.engine,
-                         vertical=self.vertical)
+                         vertical=self.vertical, realism=self.realism)
 
     def faces(self) -> dict[str, list[FontFace]]:
         """Each language's faces (``font_dirs`` or the fonts found); one-line error if none."""
-        from ppocr_bench.text.font_dirs import fonts_in_dirs
-
         dirs = [Path(d) for d in self.font_dirs]
-        return {lang: fonts_in_dirs(lang, dirs) if dirs else fonts_for_lang(lang)
-                for lang in self.langs}
+        return {lang: spec_faces(self.synth_spec(lang), dirs) for lang in self.langs}
 
     def record(self, faces: dict[str, list[FontFace]]) -> dict[str, Any]:
         """What config.json (and a zoo card) records of the stream."""
         return {"langs": list(self.langs), "seed": self.seed, "kind": self.kind.value,
                 "engine": self.engine.value, "font_dirs": list(self.font_dirs),
                 "vertical": self.vertical, "epoch_size": self.epoch_size,
+                "realism": self.realism.to_json(),
+                "photos": photos_used(self.realism),
                 "fonts": {lang: [f.key for f in fs] for lang, fs in faces.items()},
                 "versions": versions()}
 
@@ -128,6 +137,8 @@ def describe(record: dict[str, Any]) -> str:
     return (f"streamed synthesis synth:{'+'.join(record['langs'])} (seed {record['seed']}, kind "
             f"{record['kind']}, engine {record['engine']}, {fonts} font faces"
             + (f" from {', '.join(record['font_dirs'])}" if record.get("font_dirs") else "")
+            + f", realism {Realism.from_json(record.get('realism')).text()}, "
+            + f"{len(record.get('photos', []))} background photographs"
             + f"; ppocr_bench {v.get('ppocr_bench')}, pillow {v.get('pillow')}, opencv "
             f"{v.get('opencv')}, numpy {v.get('numpy')})")
 
@@ -142,8 +153,16 @@ class _Lines:
 
     def text(self, rng: np.random.Generator, lang: str, scene: bool,
              lengths: tuple[int, int] | None) -> str:
+        """A scene phrase or a corpus line of ``lengths`` (lo, hi) characters; with the
+        ``vocab`` option, a share :data:`~ppocr_bench.synth.render.SCENE_TEXT_SHARE` of the
+        scene texts are real-scene text (``scene_text``: signs, prices, dates, URLs...)."""
         sampler = get_sampler(lang)  # built once per process, in the worker that uses it
         lo, hi = lengths or ((3, 14) if scene else (2, self.max_len))
+        text = ""
+        if scene and self.spec.realism.on("vocab") and rng.random() < SCENE_TEXT_SHARE:
+            text = " ".join(sampler.scene_text(rng).split())
+            if lo <= len(text) <= hi:
+                return text
         text = sampler.phrase(rng) if scene and rng.random() < 0.6 else ""
         if not lo <= len(text) <= hi:
             text = sampler.line(rng, lo, hi)
@@ -164,13 +183,14 @@ class _Lines:
             usable = covering(self.faces[lang], text)
             if not usable:
                 continue
-            face = usable[int(rng.integers(len(usable)))]
+            face = choose_face(rng, usable, self.spec.realism.font_pool == "balanced")
             if self.spec.engine is Engine.trdg:
                 from ppocr_bench.synth.trdg_engine import render_trdg_line
 
                 image = render_trdg_line(text, face, int(rng.integers(2**31)), height=height)
             else:
-                image, _ = render_line_image(text, face, rng, height=height)
+                image, _ = render_line_image(text, face, rng, height=height,
+                                             realism=self.spec.realism)
             return text, cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
         raise PpocrError(f"synth:{'+'.join(self.spec.langs)}: no line in {TRIES} tries fits the "
                          f"charset, the length limit {self.max_len} and the fonts")
@@ -312,7 +332,8 @@ def render_validation(langs: tuple[str, ...], run_dir: Path, count: int, workers
     shares = [count // len(langs) + (k < count % len(langs)) for k in range(len(langs))]
     for lang, share in zip(langs, shares):
         if share:
-            run_synth(SynthSpec(lang, Kind.both, count=share, seed=VAL_SEED + list(LANGS).index(lang)),
+            run_synth(SynthSpec(lang, Kind.both, count=share, seed=VAL_SEED + list(LANGS).index(lang),
+                                realism=LEGACY),
                       root / lang, workers=workers)
     for name in LABEL_FILES.values():
         lines = []

@@ -105,10 +105,13 @@ def _with_spec(model: OcrModel, spec: Any) -> OcrModel:
 
 
 def stream_spec(config: TrainConfig) -> StreamSpec:
+    from ppocr_bench.synth.realism import parse_realism
+
     return StreamSpec(stream_langs(config.data), seed=config.seed,
                       kind=Kind(config.synth_kind), engine=Engine(config.synth_engine),
                       font_dirs=config.font_dir, vertical=config.vertical,
-                      epoch_size=config.epoch_size)
+                      epoch_size=config.epoch_size,
+                      realism=parse_realism(config.realism, config.background_dir))
 
 
 def validation_labels(config: TrainConfig) -> Path | None:

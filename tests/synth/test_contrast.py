@@ -14,6 +14,7 @@ from test_render import DEJAVU, NOTO, TEXT, FakeSampler, load_face
 
 from ppocr_bench.synth import writer
 from ppocr_bench.synth.augment import luminance
+from ppocr_bench.synth.crops import otsu_contrast
 from ppocr_bench.synth.contrast import (
     MIN_LEGIBILITY, MIN_OPACITY, legibility, legible_colour, opacity, with_legible_strokes,
 )
@@ -130,12 +131,6 @@ def instance_contrast(page, labels: np.ndarray) -> list[float]:
     return out
 
 
-def otsu_contrast(img: np.ndarray) -> float:
-    """|mean of the two Otsu classes| of a line image's grey levels."""
-    grey = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
-    _, mask = cv2.threshold(grey, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    a, b = grey[mask > 0], grey[mask == 0]
-    return abs(float(a.mean()) - float(b.mean())) if a.size and b.size else 0.0
 
 
 @pytest.mark.parametrize("kind", ["scene", "document"])

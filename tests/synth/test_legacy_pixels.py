@@ -1,0 +1,46 @@
+"""``Realism`` legacy mode draws exactly the pixels of the synthesis before the realism options
+(the default eval sets and zoo/mobile v1's data depend on it).
+
+The digests were taken with the code before the realism options existed, on the pinned pip fonts;
+like the eval sets' hashes in zoo/mobile's card, they also depend on the Pillow, FreeType and
+OpenCV builds pip installs.
+"""
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from ppocr_bench.synth import writer
+from ppocr_bench.synth.document import make_document
+from ppocr_bench.synth.realism import LEGACY
+from ppocr_bench.synth.render import render_line_image
+from ppocr_bench.synth.scene import make_scene
+from ppocr_bench.text.eval_fonts import pinned_faces
+from ppocr_bench.text.sampler import LineSampler
+
+DIGESTS = {"en": "53b1d300a5401d327b05e9b311a2bf7b", "ja": "bb7efda15aaa97adbde768d96a2bd486"}
+
+
+def legacy_digest(lang: str) -> str:
+    faces, sampler, h = pinned_faces(lang), LineSampler(lang), hashlib.md5()
+    for seed in range(3):
+        page = make_scene(np.random.default_rng([seed, 1]), sampler, faces, realism=LEGACY)
+        h.update(page.image.tobytes())
+        h.update(repr([(i.text, i.points) for i in page.instances]).encode())
+        for crop in writer.rec_crops(page):
+            h.update(crop.tobytes())
+        doc = make_document(np.random.default_rng([seed, 2]), sampler, faces, size=(500, 600),
+                            realism=LEGACY)
+        h.update(doc.image.tobytes())
+        h.update(repr([(i.text, i.points) for i in doc.instances]).encode())
+        text = "Hello 123" if lang == "en" else "日本語のテスト"
+        img, _ = render_line_image(text, faces[seed % len(faces)], np.random.default_rng(seed),
+                                   height=32)
+        h.update(img.tobytes())
+    return h.hexdigest()
+
+
+@pytest.mark.parametrize("lang", sorted(DIGESTS))
+def test_legacy_mode_draws_the_pixels_of_before(lang):
+    assert legacy_digest(lang) == DIGESTS[lang]
