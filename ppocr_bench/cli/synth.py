@@ -36,6 +36,7 @@ def synth(
     """Synthesize scene and document text images with det, cls and rec ground truth."""
     from ppocr_bench.synth.pipeline import Engine, Kind, SynthSpec, parse_shard, run_synth
     from ppocr_bench.synth.preview import write_preview
+    from ppocr_bench.synth.photos import photos_summary
     from ppocr_bench.synth.realism import parse_realism
 
     spec = SynthSpec(lang=lang, kind=enum_option(Kind, kind, "--kind"), count=count, seed=seed,
@@ -57,6 +58,7 @@ def synth(
                       "(run the other shards, then `ppocr-bench merge`)")
         return
     console.print(result.manifest["counts"])
+    console.print(photos_summary(result.manifest.get("photos_available")))
     if preview:
         console.print(f"preview: {write_preview(out)}")
 

@@ -354,14 +354,10 @@ class PhotoLibrary:
 
 @functools.lru_cache(maxsize=8)
 def library(dirs: tuple[str, ...] = (), root: Path | None = SYSTEM_ROOT) -> PhotoLibrary:
-    """The per-process :class:`PhotoLibrary` of :func:`find_photos` (built once per arguments;
-    a warning when it is empty)."""
-    photos = find_photos(tuple(dirs), root)
-    if not photos:
-        warnings.warn(PpocrWarning("no photographs found for scene backgrounds: they are all "
-                                   "procedural (see `ppocr-bench backgrounds install`)"),
-                      stacklevel=2)
-    return PhotoLibrary(photos)
+    """The per-process :class:`PhotoLibrary` of :func:`find_photos` (built once per arguments).
+    None found is not an error: backgrounds are then all procedural, and ``synth`` says so in
+    its summary (:func:`photos_summary`)."""
+    return PhotoLibrary(find_photos(tuple(dirs), root))
 
 
 def clear_caches() -> None:
@@ -396,6 +392,16 @@ def photos_used(realism: Realism) -> list[str]:
     a manifest or a stream record keeps, so that a run is never resumed on other photos."""
     lib = realism_library(realism)
     return [str(p.path) for p in lib.photos] if lib is not None else []
+
+
+def photos_summary(paths: list[str] | None) -> str:
+    """One line on a run's scene backgrounds, from its manifest's ``photos_available``."""
+    if paths is None:
+        return "backgrounds: procedural (--realism legacy or photos off)"
+    if not paths:
+        return ("backgrounds: procedural only, no photographs found (`ppocr-bench backgrounds "
+                "install`, or --background-dir)")
+    return f"backgrounds: {len(paths)} photographs and procedural ones"
 
 
 def _window(rng: np.random.Generator, ph: int, pw: int, h: int, w: int, lo: float

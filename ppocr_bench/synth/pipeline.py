@@ -212,9 +212,9 @@ def new_manifest(spec: SynthSpec, faces: list[FontFace]) -> dict:
 
 
 def _photos_record(realism: Realism) -> dict:
-    """``photos_available`` for a manifest: the photographs drawn from (none in legacy mode,
-    where the key is left out, as in folders made before photographs were used)."""
-    if realism.legacy:
+    """``photos_available`` for a manifest: the photographs drawn from (left out with photos
+    off or in legacy mode, as in folders made before photographs were used)."""
+    if not realism.on("photos"):
         return {}
     from ppocr_bench.synth.photos import photos_used
 

@@ -140,10 +140,16 @@ def test_line_patch_prefers_low_texture(photo_env):
     assert busy(4) < 0.6 * busy(1)
 
 
-def test_no_photographs_means_none_and_one_warning(photo_env):
-    with pytest.warns(PpocrWarning, match="no photographs found"):
+def test_no_photographs_means_procedural_backgrounds_and_a_summary_line(photo_env):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning: a machine without wallpapers is normal
         assert photos.realism_library(BASE) is None
     assert photos.line_patch(np.random.default_rng(0), 32, 100, BASE) is None
+    assert "no photographs found" in photos.photos_summary([])
+    assert "2 photographs" in photos.photos_summary(["a.jpg", "b.jpg"])
+    assert "procedural" in photos.photos_summary(None)
 
 
 def test_backgrounds_command_lists_and_installs_dry(photo_env):
