@@ -45,7 +45,9 @@ def reproduce(
     spec = get_table(table)
     out = out or Path("runs") / spec.name
     runs = plan(spec, out, budget=budget, seeds=seeds, parts=_names(parts), rows=_names(rows))
-    command = "ppocr-bench reproduce " + shlex.join(sys.argv[2:] if len(sys.argv) > 2 else [table])
+    # the command that runs the table (what the report names), not a --report-only call
+    args = [a for a in sys.argv[2:] if a != "--report-only"] or [table]
+    command = "ppocr-bench reproduce " + shlex.join(args)
     if not report_only:
         todo = [r for r in runs if status(r) != "done"]
         console.print(f"{spec.name}: {len(runs)} runs, {len(runs) - len(todo)} done already")

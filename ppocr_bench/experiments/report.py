@@ -126,30 +126,40 @@ def plot(result: dict[str, Any], path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    panels = [(name, part, ev, metric) for name, part in result["parts"].items()
-              for ev in part["evals"] for metric in PLOTTED[part["task"]]]
-    if not panels:
-        panels = [("(no runs scored yet)", {"rows": {}, "task": "rec"}, "", "acc")]
-    height = max(2.4, 0.32 * max(len(p[1]["rows"]) for p in panels) + 1.2)
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), height), squeeze=False)
-    for ax, (name, part, ev, metric) in zip(axes[0], panels):
-        rows = list(part["rows"].items())
-        means = [r["scores"].get(ev, {}).get(metric, {}).get("mean", math.nan) for _, r in rows]
-        sds = [r["scores"].get(ev, {}).get(metric, {}).get("sd", 0.0) for _, r in rows]
-        colours = ["C1" if n == part.get("reference") else "C0" for n, _ in rows]
-        ax.barh(range(len(rows)), means, xerr=sds, color=colours, capsize=3)
-        ax.set_yticks(range(len(rows)), [n for n, _ in rows], fontsize=8)
-        ax.invert_yaxis()
-        ax.set_title(f"{name}: {ev}", fontsize=9)
-        ax.set_xlabel(METRIC_NAMES[metric], fontsize=8)
-        ax.set_xlim(left=0)
-        ax.grid(True, axis="x", alpha=0.3)
-        ax.tick_params(axis="x", labelsize=8)
+    grid = [[(name, part, ev, metric) for ev in part["evals"] for metric in PLOTTED[part["task"]]]
+            for name, part in result["parts"].items()]
+    if not grid:
+        grid = [[("(no runs scored yet)", {"rows": {}, "task": "rec"}, "", "acc")]]
+    cols = max(len(line) for line in grid)
+    height = max(2.0, 0.3 * max(len(p[1]["rows"]) for line in grid for p in line) + 1.1)
+    fig, axes = plt.subplots(len(grid), cols, figsize=(3.4 * cols, height * len(grid) + 0.4),
+                             squeeze=False)
+    for r, line in enumerate(grid):
+        for c in range(cols):
+            if c >= len(line):
+                axes[r][c].axis("off")
+                continue
+            _bars(axes[r][c], *line[c])
     fig.suptitle(result["title"], fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
+
+
+def _bars(ax: Any, name: str, part: dict[str, Any], ev: str, metric: str) -> None:
+    rows = list(part["rows"].items())
+    means = [r["scores"].get(ev, {}).get(metric, {}).get("mean", math.nan) for _, r in rows]
+    sds = [r["scores"].get(ev, {}).get(metric, {}).get("sd", 0.0) for _, r in rows]
+    colours = ["C1" if n == part.get("reference") else "C0" for n, _ in rows]
+    ax.barh(range(len(rows)), means, xerr=sds, color=colours, capsize=3)
+    ax.set_yticks(range(len(rows)), [n for n, _ in rows], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_title(f"{name}: {ev}", fontsize=9)
+    ax.set_xlabel(METRIC_NAMES[metric], fontsize=8)
+    ax.set_xlim(left=0)
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.tick_params(axis="x", labelsize=8)
 
 
 def write_report(table: Table, runs: list[PlannedRun], out: Path, command: str = ""
