@@ -24,6 +24,7 @@ from ppocr_bench.synth.augment import (
 from ppocr_bench.synth.contrast import (
     Fade, background_band, extreme_colour, legible_colour, with_legible_strokes,
 )
+from ppocr_bench.synth.photos import line_patch
 from ppocr_bench.synth.realism import LEGACY, Realism
 from ppocr_bench.text.fonts import FontFace, choose_face
 
@@ -415,14 +416,9 @@ def _size_for_ink(text: str, face: FontFace, ink_px: float, height: int) -> int:
 
 def _line_backdrop(rng: np.random.Generator, h: int, w: int, realism: Realism) -> np.ndarray:
     """A photo patch (``photos``, when one is installed), else the flat or gradient one."""
-    if realism.on("photos"):
-        try:
-            from ppocr_bench.synth.photos import line_patch
-        except ImportError:
-            line_patch = None
-        patch = line_patch(rng, h, w, realism) if line_patch is not None else None
-        if patch is not None:
-            return np.array(patch, np.uint8)
+    patch = line_patch(rng, h, w, realism) if realism.on("photos") else None
+    if patch is not None:
+        return np.array(patch, np.uint8)
     return line_background(rng, h, w)[0]
 
 

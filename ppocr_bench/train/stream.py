@@ -39,7 +39,7 @@ from ppocr_bench.synth.page import Page
 from ppocr_bench.synth.pipeline import (
     Engine, Kind, SynthSpec, render_page, run_synth, spec_faces, versions,
 )
-from ppocr_bench.synth.photos import photos_used
+from ppocr_bench.synth.photos import check_background_dirs, photos_used
 from ppocr_bench.synth.realism import BASE, LEGACY, Realism
 from ppocr_bench.synth.render import SCENE_TEXT_SHARE, covering, readable, render_line_image
 from ppocr_bench.text.fonts import FontFace, choose_face
@@ -106,8 +106,6 @@ class StreamSpec:
             from ppocr_bench.synth.trdg_engine import load_trdg
 
             load_trdg()
-        from ppocr_bench.synth.photos import check_background_dirs
-
         check_background_dirs(self.realism)
 
     def synth_spec(self, lang: str) -> SynthSpec:

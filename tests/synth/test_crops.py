@@ -255,7 +255,7 @@ def test_neighbours_show_only_outside_the_line_and_only_with_crops(monkeypatch):
 
 
 def test_lines_take_photo_patches_or_fall_back(monkeypatch):
-    import ppocr_bench.synth.photos as photos
+    import ppocr_bench.synth.render as photos  # line_patch as the line renderer calls it
 
     face = load_face(DEJAVU)
     calls = []
