@@ -19,7 +19,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.text.fonts import FontFace, fonts_for_lang, package_font_dir
+from ppocr_bench.text.font_files import package_font_dir
+from ppocr_bench.text.fonts import FontFace, fonts_for_lang
 
 
 @dataclass(frozen=True)

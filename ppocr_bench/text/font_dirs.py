@@ -16,8 +16,12 @@ import numpy as np
 
 from ppocr_bench import REPO_ROOT
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.text.font_files import FONT_EXTS, font_files
 from ppocr_bench.text.fonts import (
-    FONT_EXTS, FontFace, allowed_by_name, discover_fonts, font_files, uncovered_chars,
+    FontFace,
+    allowed_by_name,
+    discover_fonts,
+    uncovered_chars,
 )
 
 #: Sampled texts per language against which a face's share of drawable lines is measured.

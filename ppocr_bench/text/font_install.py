@@ -18,7 +18,7 @@ import warnings
 from dataclasses import dataclass
 
 from ppocr_bench.errors import PpocrError, PpocrWarning
-from ppocr_bench.text.fonts import MANIFEST_PATH, SCRIPTS, load_manifest
+from ppocr_bench.text.font_manifest import MANIFEST_PATH, SCRIPTS, load_manifest
 
 #: What ``--script`` takes: a script, ``all``, or a language code (its script).
 SCRIPT_CHOICES = (*SCRIPTS, "all")

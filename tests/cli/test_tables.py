@@ -44,7 +44,8 @@ def test_langs():
 
 
 def test_fonts_of_matplotlibs_folder():
-    from ppocr_bench.text.fonts import coverage_rows, pypi_font_dirs
+    from ppocr_bench.text.font_files import pypi_font_dirs
+    from ppocr_bench.text.fonts import coverage_rows
 
     folder = next(d for d in pypi_font_dirs() if d.parts[-3:] == ("mpl-data", "fonts", "ttf"))
     rows = coverage_rows([folder])

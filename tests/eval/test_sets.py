@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from ppocr_bench.eval import sets as evalsets
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.text import fonts
+from ppocr_bench.eval import sets as evalsets
+from ppocr_bench.text import font_files
 from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.text.eval_fonts import fingerprint, pinned_paths, pins_record
-from ppocr_bench.text.fonts import fonts_for_lang, package_font_dir
+from ppocr_bench.text.font_files import package_font_dir
+from ppocr_bench.text.fonts import fonts_for_lang
 from ppocr_bench.text.langs import LANGS
 from ppocr_bench.zoo.card import ZooCard, eval_set_sha256
 
@@ -92,7 +93,7 @@ def test_other_fonts_never_change_the_default_eval_set(monkeypatch, tmp_path: Pa
     extra.mkdir()
     font_subset(package_font_dir("matplotlib") / "DejaVuSans.ttf", extra / "DejaVuSans.ttf",
                 "".join(load_charset("en")))
-    monkeypatch.setattr(fonts, "SYSTEM_FONT_DIRS", (*fonts.SYSTEM_FONT_DIRS, extra))
+    monkeypatch.setattr(font_files, "SYSTEM_FONT_DIRS", (*font_files.SYSTEM_FONT_DIRS, extra))
     assert extra / "DejaVuSans.ttf" in {f.path for f in fonts_for_lang("en")}  # discovery sees it
     other = make("other")
     assert plain.name == other.name

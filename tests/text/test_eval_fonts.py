@@ -10,8 +10,14 @@ import pytest
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text import eval_fonts
-from ppocr_bench.text.eval_fonts import PINNED_FONTS, fingerprint, pinned_faces, pinned_paths, pins_record
-from ppocr_bench.text.fonts import package_font_dir
+from ppocr_bench.text.eval_fonts import (
+    PINNED_FONTS,
+    fingerprint,
+    pinned_faces,
+    pinned_paths,
+    pins_record,
+)
+from ppocr_bench.text.font_files import package_font_dir
 
 CODES = ["zh", "en", "fr", "de", "ja", "ko"]
 

@@ -14,7 +14,8 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.synth.pipeline import SynthSpec, run_synth
 from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.text.font_dirs import MIN_LINE_SHARE, fonts_in_dirs, line_share
-from ppocr_bench.text.fonts import coverage, is_usable, package_font_dir
+from ppocr_bench.text.font_files import package_font_dir
+from ppocr_bench.text.fonts import coverage, is_usable
 
 DEJAVU = package_font_dir("matplotlib") / "DejaVuSans.ttf"
 

@@ -11,11 +11,10 @@ import pytest
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.tables._g_l_y_f import Glyph
 
-from ppocr_bench.text import fonts
+from ppocr_bench.text import font_files
 from ppocr_bench.text.corpus import load_charset
-from ppocr_bench.text.fonts import (
-    coverage, discover_fonts, fontconfig_dirs, fonts_for_lang, package_font_dir,
-)
+from ppocr_bench.text.font_files import fontconfig_dirs, package_font_dir
+from ppocr_bench.text.fonts import coverage, discover_fonts, fonts_for_lang
 
 MPL = package_font_dir("matplotlib")
 NOTO = package_font_dir("noto-cjk-sans-otc") / "NotoSansCJK-Regular.ttc"
@@ -36,7 +35,7 @@ def renamed(src: Path, dst: Path, family: str) -> Path:
 def fresh_cache(tmp_path: Path, monkeypatch) -> Path:
     """An empty cmap cache: every file is parsed again."""
     monkeypatch.setenv("PPOCR_BENCH_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr(fonts, "_PARSED", {})
+    monkeypatch.setattr(font_files, "_PARSED", {})
     return tmp_path / "cache"
 
 
@@ -136,7 +135,7 @@ def test_default_dirs_add_fontconfigs_other_folders(tmp_path: Path, monkeypatch)
     conf.mkdir()
     (conf / "fonts.conf").write_text("<fontconfig><dir>/usr/share/fonts</dir>"
                                      "<dir>/opt/more-fonts</dir></fontconfig>")
-    monkeypatch.setattr(fonts, "FONTCONFIG_DIR", conf)
-    dirs = fonts.default_font_dirs()
+    monkeypatch.setattr(font_files, "FONTCONFIG_DIR", conf)
+    dirs = font_files.default_font_dirs()
     assert dirs.count(Path("/usr/share/fonts")) == 1 and Path("/opt/more-fonts") in dirs
-    assert dirs[-1] == fonts.REPO_FONT_DIR
+    assert dirs[-1] == font_files.REPO_FONT_DIR

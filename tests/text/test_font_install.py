@@ -13,7 +13,7 @@ from cli_run import cli, one_line_error
 from ppocr_bench.errors import PpocrError, PpocrWarning
 from ppocr_bench.text import font_install
 from ppocr_bench.text.font_install import install_fonts, packages_for, parse_scripts
-from ppocr_bench.text.fonts import SCRIPTS
+from ppocr_bench.text.font_manifest import SCRIPTS
 
 APT = ("apt-get", "install", "-y", "--no-install-recommends")
 

@@ -10,18 +10,23 @@ import numpy as np
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.text import fonts
-from ppocr_bench.text.fonts import (
-    SCRIPTS, FontFace, base_family, choose_face, discover_fonts, family_key, load_manifest,
-    manifest_entry, package_font_dir,
+from ppocr_bench.text import font_manifest
+from ppocr_bench.text.font_files import package_font_dir
+from ppocr_bench.text.font_manifest import (
+    SCRIPTS,
+    base_family,
+    family_key,
+    load_manifest,
+    manifest_entry,
 )
+from ppocr_bench.text.fonts import FontFace, choose_face, discover_fonts
 
 
 @pytest.fixture()
 def manifest_file(tmp_path: Path, monkeypatch):
     """Point the manifest at a file of the test's own; the real one comes back afterwards."""
     path = tmp_path / "manifest.toml"
-    monkeypatch.setattr(fonts, "MANIFEST_PATH", path)
+    monkeypatch.setattr(font_manifest, "MANIFEST_PATH", path)
     load_manifest.cache_clear()
     yield path
     load_manifest.cache_clear()

@@ -4,11 +4,17 @@ from pathlib import Path
 
 import pytest
 
-from ppocr_bench.text import fonts
-from ppocr_bench.text.corpus import load_charset
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.text import font_files
+from ppocr_bench.text.corpus import load_charset
+from ppocr_bench.text.font_files import pypi_font_dirs
 from ppocr_bench.text.fonts import (
-    FontFace, coverage, coverage_rows, discover_fonts, fonts_for_lang, is_usable, pypi_font_dirs,
+    FontFace,
+    coverage,
+    coverage_rows,
+    discover_fonts,
+    fonts_for_lang,
+    is_usable,
     uncovered_chars,
 )
 
@@ -66,14 +72,14 @@ def test_codepoints_cached_on_disk_under_the_cache_root(tmp_path: Path, dejavu_o
                                                         monkeypatch):
     monkeypatch.setenv("PPOCR_BENCH_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))  # not ours: ignored
-    monkeypatch.setattr(fonts, "_PARSED", {})
+    monkeypatch.setattr(font_files, "_PARSED", {})
     [face] = discover_fonts([dejavu_only])
     [cached] = (tmp_path / "cache" / "fonts").glob("*.json")
     assert not (tmp_path / "xdg").exists()
     data = json.loads(cached.read_text())
     assert data["faces"][0]["family"] == "DejaVu Sans"
-    monkeypatch.setattr(fonts, "_PARSED", {})
-    monkeypatch.setattr(fonts, "_parse", lambda path: pytest.fail("cache not used"))
+    monkeypatch.setattr(font_files, "_PARSED", {})
+    monkeypatch.setattr(font_files, "_parse", lambda path: pytest.fail("cache not used"))
     assert discover_fonts([dejavu_only])[0].codepoints == face.codepoints
 
 

@@ -3,7 +3,8 @@ import shutil
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.text.fonts import language_rows, package_font_dir, pypi_font_dirs
+from ppocr_bench.text.font_files import package_font_dir, pypi_font_dirs
+from ppocr_bench.text.fonts import language_rows
 from ppocr_bench.text.langs import LANGS, get_lang
 
 CODES = ["zh", "en", "fr", "de", "ja", "ko"]
