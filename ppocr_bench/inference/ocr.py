@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.files import ensure_writable_file
 from ppocr_bench.text.fonts import FontFace, discover_fonts
-from ppocr_bench.synth.render import load_font
+from ppocr_bench.synth.glyphs import load_font
 from ppocr_bench.data.images import decode_image, read_image
 from ppocr_bench.inference.system import OcrLine, OcrSystem
 

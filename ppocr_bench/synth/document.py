@@ -18,16 +18,10 @@ from ppocr_bench.synth import augment as aug
 from ppocr_bench.synth.backgrounds import paper_background
 from ppocr_bench.synth.contrast import RESAMPLE_SIGMA, background_band, legible_colour
 from ppocr_bench.synth.finish import Finish, plan_scan
+from ppocr_bench.synth.glyphs import fit_text, render_legible, text_width
 from ppocr_bench.synth.page import Page, TextInstance
 from ppocr_bench.synth.realism import LEGACY, Realism
-from ppocr_bench.synth.render import (
-    LineSampler,
-    covering,
-    fit_text,
-    readable,
-    render_legible,
-    text_width,
-)
+from ppocr_bench.synth.render import LineSampler, covering, readable
 
 MIN_INK_PX = 8
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1

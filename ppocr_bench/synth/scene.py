@@ -32,10 +32,11 @@ from ppocr_bench.synth.backgrounds import scene_background
 from ppocr_bench.synth.contrast import (MIN_LEGIBILITY, RESAMPLE_SIGMA, background_band,
                                         drawn_legibility, legibility, legible_colour, opacity)
 from ppocr_bench.synth.finish import Finish, plan_photo
+from ppocr_bench.synth.glyphs import GlyphLayer, render_legible
 from ppocr_bench.synth.page import Page, TextInstance
 from ppocr_bench.synth.photos import page_crop, realism_library
 from ppocr_bench.synth.realism import LEGACY, Realism
-from ppocr_bench.synth.render import GlyphLayer, LineSampler, pick_text, render_legible
+from ppocr_bench.synth.render import LineSampler, pick_text
 from ppocr_bench.synth.surface import (CELL, Region, Surface, blend_text, find_surfaces,
                                        plane_homography)
 

@@ -76,7 +76,7 @@ def is_hairline(text: str, face: FontFace, height: int) -> bool:
     """Whether ``face``'s strokes, at the size trdg scales a ``height`` px line to and after its
     blur (radius up to 1), keep less than MIN_OPACITY of their colour."""
     from ppocr_bench.synth.contrast import MIN_OPACITY, opacity
-    from ppocr_bench.synth.render import render_text
+    from ppocr_bench.synth.glyphs import render_text
 
     layer = render_text(text, face, max(8, round(0.75 * height)), cells=False, pad=2)
     return opacity(layer.mask, extra_sigma=1.0) < MIN_OPACITY

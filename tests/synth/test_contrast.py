@@ -19,7 +19,8 @@ from ppocr_bench.synth.contrast import (
     MIN_LEGIBILITY, MIN_OPACITY, legibility, legible_colour, opacity, with_legible_strokes,
 )
 from ppocr_bench.synth.document import document_with_ink
-from ppocr_bench.synth.render import render_legible, render_line_image, render_text
+from ppocr_bench.synth.glyphs import render_legible, render_text
+from ppocr_bench.synth.render import render_line_image
 from ppocr_bench.synth.scene import scene_with_ink
 from ppocr_bench.text.fonts import FontFace, discover_fonts
 

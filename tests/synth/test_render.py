@@ -17,7 +17,8 @@ from fontTools.ttLib import TTFont
 
 from ppocr_bench.text.fonts import FontFace
 from ppocr_bench.synth.augment import curve_layer
-from ppocr_bench.synth.render import render_line_image, render_text
+from ppocr_bench.synth.glyphs import render_text
+from ppocr_bench.synth.render import render_line_image
 
 NOTO = Path(noto_cjk_sans_otc.__file__).parent / "NotoSansCJK-Regular.ttc"
 DEJAVU = Path(matplotlib.__file__).parent / "mpl-data" / "fonts" / "ttf" / "DejaVuSans.ttf"
