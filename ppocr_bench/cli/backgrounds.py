@@ -22,7 +22,12 @@ def backgrounds(ctx: typer.Context,
     """List the photographs found for scene backgrounds, per source (count, folder, license)."""
     if ctx.invoked_subcommand is not None:
         return
-    from ppocr_bench.synth.photos import MIN_SIZE, find_photos, source_rows, system_root
+    from ppocr_bench.synth.photo_sources import (
+        MIN_SIZE,
+        find_photos,
+        source_rows,
+        system_root,
+    )
 
     dirs = tuple(str(d) for d in background_dir or ())
     photos = find_photos(dirs, system_root())

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from ppocr_bench.synth import photos
+from ppocr_bench.synth import photo_sources, photos
 
 
 def make_photo(path: Path, size: tuple[int, int] = (1200, 900), seed: int = 0) -> Path:
@@ -50,7 +50,7 @@ def follows_gradient(page: np.ndarray, keep: np.ndarray) -> bool:
 def photo_env(tmp_path, monkeypatch):
     """A clean cache root, no system photographs, fresh per-process caches."""
     monkeypatch.setenv("PPOCR_BENCH_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setenv(photos.ROOT_ENV, "")
+    monkeypatch.setenv(photo_sources.ROOT_ENV, "")
     photos.clear_caches()
     yield tmp_path
     photos.clear_caches()

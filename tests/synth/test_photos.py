@@ -13,7 +13,7 @@ from cli_run import cli, one_line_error
 from photo_fixtures import make_photo, photo_env  # noqa: F401 (a fixture)
 
 from ppocr_bench.errors import PpocrError, PpocrWarning
-from ppocr_bench.synth import photos
+from ppocr_bench.synth import photo_sources, photos
 from ppocr_bench.synth.realism import BASE, LEGACY, parse_realism
 
 
@@ -33,24 +33,24 @@ def _system_tree(root):
 
 def test_system_tree_is_found_sorted_with_packages(tmp_path):
     _system_tree(tmp_path)
-    found = photos.system_photos(tmp_path)
+    found = photo_sources.system_photos(tmp_path)
     names = [str(p.path.relative_to(tmp_path)) for p in found]
     assert names == ["backgrounds/holiday.png", "backgrounds/mate/nature/Aqua.jpg",
                      "wallpapers/Path/contents/images/1600x1000.jpg"]
     assert [p.source for p in found] == ["system", "mate-backgrounds",
                                          "plasma-workspace-wallpapers"]
     assert found[1].license == "GPL-2+" and found[2].size == (1600, 1000)
-    assert photos.system_photos(tmp_path) == found
+    assert photo_sources.system_photos(tmp_path) == found
 
 
 def test_background_dirs_come_first(tmp_path):
     _system_tree(tmp_path / "share")
     mine = make_photo(tmp_path / "mine" / "b.webp", (700, 700)).parent
     make_photo(mine / "sub" / "a.jpeg", (800, 600))
-    found = photos.find_photos((str(mine),), tmp_path / "share")
+    found = photo_sources.find_photos((str(mine),), tmp_path / "share")
     assert [p.path.name for p in found[:2]] == ["b.webp", "a.jpeg"] and len(found) == 5
     assert {p.source for p in found[:2]} == {"background-dir"}
-    rows = {row["source"]: row for row in photos.source_rows(found, (str(mine),))}
+    rows = {row["source"]: row for row in photo_sources.source_rows(found, (str(mine),))}
     assert rows["background-dir"]["photos"] == 2 and rows["mate-backgrounds"]["photos"] == 1
     assert rows["lomiri-wallpapers-20.04"]["folder"] == "not installed"
 
@@ -65,7 +65,7 @@ def test_a_background_dir_without_photographs_is_an_error(tmp_path, case):
         make_photo(folder / "small.jpg", (600, 400))
     needle = "no such folder" if case == "missing" else "no usable photograph"
     with pytest.raises(PpocrError, match=f"--background-dir {folder}: {needle}"):
-        photos.find_photos((str(folder),), None)
+        photo_sources.find_photos((str(folder),), None)
 
 
 def test_unreadable_files_are_skipped_with_a_warning(photo_env):
@@ -73,13 +73,13 @@ def test_unreadable_files_are_skipped_with_a_warning(photo_env):
     good = make_photo(folder / "b.jpg", (800, 600))
     (folder / "a.jpg").write_bytes(b"not a jpeg at all")
     with pytest.warns(PpocrWarning, match=r"a\.jpg: not a readable image"):
-        found = photos.find_photos((str(folder),), None)
+        found = photo_sources.find_photos((str(folder),), None)
     assert [p.path for p in found] == [good]
     # a header that reads but pixels that do not: skipped when first used, draws go on
     data = good.read_bytes()
     make_photo(folder / "c.jpg", (800, 600), seed=1)
     (folder / "a.jpg").write_bytes(data[: len(data) // 3])
-    lib = photos.PhotoLibrary(photos.find_photos((str(folder),), None))
+    lib = photos.PhotoLibrary(photo_sources.find_photos((str(folder),), None))
     assert [p.path.name for p in lib.photos] == ["a.jpg", "b.jpg", "c.jpg"]
     with pytest.warns(PpocrWarning, match=r"a\.jpg: skipped as a background"):
         image = lib.image(0)
@@ -90,8 +90,8 @@ def test_unreadable_files_are_skipped_with_a_warning(photo_env):
 
 
 def test_cache_is_downscaled_atomic_and_keyed_by_mtime(photo_env):
-    photo = photos.find_photos((str(make_photo(photo_env / "p" / "big.png", (2400, 1200)).parent),),
-                               None)[0]
+    big = make_photo(photo_env / "p" / "big.png", (2400, 1200))
+    photo = photo_sources.find_photos((str(big.parent),), None)[0]
     target = photos.cached_path(photo)
     assert target.parent == photo_env / "cache" / "backgrounds" and not target.exists()
     first = photos.load_photo(photo)
@@ -154,14 +154,14 @@ def test_no_photographs_means_procedural_backgrounds_and_a_summary_line(photo_en
 
 def test_backgrounds_command_lists_and_installs_dry(photo_env):
     folder = make_photo(photo_env / "p" / "a.jpg", (800, 600)).parent
-    env = {"PPOCR_BENCH_CACHE": str(photo_env / "cache"), photos.ROOT_ENV: ""}
+    env = {"PPOCR_BENCH_CACHE": str(photo_env / "cache"), photo_sources.ROOT_ENV: ""}
     proc = cli("backgrounds", "--background-dir", folder, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "1 photographs" in proc.stdout and str(folder) in proc.stdout
     assert "mate-backgrounds" in proc.stdout and "not installed" in proc.stdout
     proc = cli("backgrounds", "install", "--dry-run", env=env)
     assert proc.returncode == 0 and proc.stdout.strip().endswith(
-        " ".join(photos.install_command()))
+        " ".join(photo_sources.install_command()))
     assert len(proc.stdout.strip().splitlines()) == 1
     one_line_error(cli("backgrounds", "--background-dir", photo_env / "nope", env=env),
                    "no such folder")
@@ -182,6 +182,7 @@ def test_check_background_dirs_before_the_work(photo_env):
 def test_install_prints_the_command_when_it_cannot_run(monkeypatch):
     monkeypatch.setattr(os, "geteuid", lambda: 1000)
     command, ran = photos.install_packages()
-    assert not ran and command == "sudo " + " ".join(photos.install_command())
-    assert photos.install_packages(dry_run=True) == (" ".join(photos.install_command()), False)
-    assert {p.name for p in photos.PACKAGES if p.photos} <= set(photos.install_command())
+    apt = photo_sources.install_command()
+    assert not ran and command == "sudo " + " ".join(apt)
+    assert photos.install_packages(dry_run=True) == (" ".join(apt), False)
+    assert {p.name for p in photo_sources.PACKAGES if p.photos} <= set(apt)

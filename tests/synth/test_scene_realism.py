@@ -16,7 +16,7 @@ from PIL import Image
 from test_render import DEJAVU, FakeSampler, face_set
 from test_scene import check_page
 
-from ppocr_bench.synth import photos
+from ppocr_bench.synth import photo_sources, photos
 from ppocr_bench.synth.augment import luminance
 from ppocr_bench.synth.realism import LEGACY, parse_realism
 from ppocr_bench.synth.scene import make_scene, scene_with_ink
@@ -120,7 +120,7 @@ def test_legacy_ignores_background_dirs(photo_dir):
 
 def test_synth_command_with_a_background_dir_and_preview(photo_dir, photo_env):
     out = photo_env / "out"
-    env = {"PPOCR_BENCH_CACHE": str(photo_env / "cache"), photos.ROOT_ENV: ""}
+    env = {"PPOCR_BENCH_CACHE": str(photo_env / "cache"), photo_sources.ROOT_ENV: ""}
     proc = cli("synth", "--lang", "en", "--kind", "scene", "--count", "4", "--seed", "1",
                "--font-dir", DEJAVU.parent, "--background-dir", photo_dir, "--out", out,
                "--preview", env=env)
