@@ -7,7 +7,8 @@ PP-OCR paper ablates is a spec field that :func:`create_model` accepts as an ove
 >>> rec = create_model("rec_mv3_crnn", charset=list("0123456789"), hidden_size=96)
 
 A field that is None in a preset does not apply to it (``hidden_size`` for a detector,
-``scale`` for a ResNet); overriding it is an error rather than a silent no-op.
+``scale`` for a ResNet); overriding it is an error rather than a silent no-op. ``pruned``
+applies to every preset: the channels an FPGM-pruned network keeps (:mod:`ppocr_bench.slim`).
 """
 
 from __future__ import annotations
@@ -72,6 +73,9 @@ class ModelSpec:
         from the charset.
     use_space: recognizer has a class for " " after the charset (PaddleOCR's use_space_char).
     k: DB amplification factor of the approximate binarization.
+    pruned: an FPGM-pruned network's shape, ((leader conv, channels kept), ...) sorted by
+        name (``ppocr-bench prune``; JSON and cards hold it as a {name: channels} table);
+        None for the preset's full width. Every preset takes it.
     """
 
     task: Task
@@ -86,10 +90,18 @@ class ModelSpec:
     num_classes: int | None = None
     use_space: bool | None = None
     k: int | None = None
+    pruned: tuple[tuple[str, int], ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields: enums as their values, tuples as lists."""
-        return {name: _jsonable(value) for name, value in dataclasses.asdict(self).items()}
+        """JSON-ready fields: enums as their values, tuples as lists, ``pruned`` as a
+        {name: channels} table and left out when None (the files of unpruned models stay as
+        they were)."""
+        data = {name: _jsonable(value) for name, value in dataclasses.asdict(self).items()}
+        if self.pruned is None:
+            del data["pruned"]
+        else:
+            data["pruned"] = dict(self.pruned)
+        return data
 
 
 def _jsonable(value: Any) -> Any:
@@ -186,6 +198,7 @@ PRESETS: dict[str, ModelSpec] = {
 }
 
 _FIXED = ("task", "backbone")
+_EVERY_PRESET = ("pruned",)  # fields that apply to every preset (None in all of them)
 _TASK_NECKS = {Task.DET: (Neck.DB_FPN, Neck.RSE_FPN), Task.REC: (Neck.BILSTM, Neck.SVTR)}
 
 
@@ -216,7 +229,7 @@ def resolve_spec(name: str, **overrides: Any) -> ModelSpec:
             if _coerce(key, value) != current:
                 raise PpocrError(f"{name}: {key} is fixed to {current.value}; pick another preset")
             continue
-        if current is None and value is not None:
+        if current is None and value is not None and key not in _EVERY_PRESET:
             raise PpocrError(
                 f"{name}: {key!r} does not apply to a {preset.task.value} model "
                 f"with {preset.backbone.value}"
@@ -232,6 +245,8 @@ def resolve_spec(name: str, **overrides: Any) -> ModelSpec:
 def _coerce(key: str, value: Any) -> Any:
     if key in ("input_size", "small_stride") and isinstance(value, list):
         return tuple(value)
+    if key == "pruned":
+        return _pruned(value)
     enum_type = {"task": Task, "backbone": Backbone, "neck": Neck}.get(key)
     if enum_type is not None and value is not None:
         try:
@@ -240,6 +255,20 @@ def _coerce(key: str, value: Any) -> Any:
             choices = ", ".join(e.value for e in enum_type)
             raise PpocrError(f"{key} must be one of {choices}, got {value!r}") from None
     return value
+
+
+def _pruned(value: Any) -> tuple[tuple[str, int], ...] | None:
+    """``pruned`` as sorted (name, channels) pairs from a table or pairs; None when empty."""
+    items = value.items() if isinstance(value, dict) else value
+    try:
+        pairs = tuple(sorted((name, count) for name, count in items or ()))
+    except (TypeError, ValueError):
+        raise PpocrError(f"pruned must be a table of layer -> channels kept, got {value!r}"
+                         ) from None
+    if not all(isinstance(n, str) and _positive_int(c) for n, c in pairs):
+        raise PpocrError(f"pruned must map layer names to positive channel counts, got "
+                         f"{value!r}")
+    return pairs or None
 
 
 def _positive_int(value: Any) -> bool:
@@ -303,7 +332,13 @@ def create_model(name: str, charset: list[str] | None = None, **overrides: Any) 
     backbone = _builder(BACKBONES, spec.backbone, "backbone", name)(spec)
     neck = _builder(NECKS, spec.neck, "neck", name)(spec, backbone.out_channels)
     head = _builder(HEADS, spec.task, "head", name)(spec, neck.out_channels, charset)
-    return OcrModel(backbone, neck, head, preset=name, spec=spec, charset=charset)
+    model = OcrModel(backbone, neck, head, preset=name, spec=spec, charset=charset)
+    if spec.pruned:  # cut to the pruned shape (slim builds on models: imported here, late)
+        from ppocr_bench.slim.prune import shrink_to
+
+        model.spec = dataclasses.replace(spec, pruned=None)
+        shrink_to(model, dict(spec.pruned))
+    return model
 
 
 class _NoNeck(nn.Identity):
