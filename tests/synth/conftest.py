@@ -1,6 +1,7 @@
 from pathlib import Path
 
 import pytest
+from photo_fixtures import photo_env  # noqa: F401 (the photo tests' fixture, shared through conftest)
 
 from ppocr_bench.synth.pipeline import Kind, SynthSpec, run_synth
 

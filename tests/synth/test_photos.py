@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from cli_run import cli, one_line_error
-from photo_fixtures import make_photo, photo_env  # noqa: F401 (a fixture)
+from photo_fixtures import make_photo
 
 from ppocr_bench.errors import PpocrError, PpocrWarning
 from ppocr_bench.synth import photo_sources, photos

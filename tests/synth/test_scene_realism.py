@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 from cli_run import cli
-from photo_fixtures import follows_gradient, make_photo, photo_env  # noqa: F401 (a fixture)
+from photo_fixtures import follows_gradient, make_photo
 from PIL import Image
 from test_render import DEJAVU, FakeSampler, face_set
 from test_scene import check_page
