@@ -66,15 +66,23 @@ class DepthwiseConv2d(nn.Conv2d):
                          groups=channels, bias=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if (x.device.type != "cpu" or not torch.is_grad_enabled()
-                or not self.weight.requires_grad or torch.jit.is_tracing()
-                or torch.jit.is_scripting() or torch.onnx.is_in_onnx_export()
-                or (x.is_contiguous(memory_format=torch.channels_last)
-                    and not x.is_contiguous())):
-            # channels-last input: oneDNN's own backward runs on it as fast or faster than
-            # the NCHW correlation plus the two layout copies it needs (train_limits.py)
-            return super().forward(x)
-        return depthwise_conv(x, self.weight, self.stride, self.padding)
+        return depthwise_forward(x, self.weight, self.stride, self.padding)
+
+
+def depthwise_forward(x: torch.Tensor, weight: torch.Tensor, stride: tuple[int, int],
+                      padding: tuple[int, int]) -> torch.Tensor:
+    """A depthwise convolution of (B, C, H, W) ``x`` with (C, 1, k, k) ``weight`` (the layer's
+    own, or a fake-quantised copy of it): :func:`depthwise_conv` where its weight gradient
+    helps (CPU training on NCHW input), PyTorch's convolution otherwise."""
+    if (x.device.type != "cpu" or not torch.is_grad_enabled()
+            or not weight.requires_grad or torch.jit.is_tracing()
+            or torch.jit.is_scripting() or torch.onnx.is_in_onnx_export()
+            or (x.is_contiguous(memory_format=torch.channels_last)
+                and not x.is_contiguous())):
+        # channels-last input: oneDNN's own backward runs on it as fast or faster than
+        # the NCHW correlation plus the two layout copies it needs (train_limits.py)
+        return F.conv2d(x, weight, None, stride, padding, 1, weight.shape[0])
+    return depthwise_conv(x, weight, stride, padding)
 
 
 def depthwise_conv(x: torch.Tensor, weight: torch.Tensor, stride: tuple[int, int],
