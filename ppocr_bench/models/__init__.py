@@ -7,6 +7,7 @@
 
 from ppocr_bench.models.checkpoint import (
     WeightsInfo,
+    apply_quant,
     charset_sha256,
     load_model,
     load_weights,
@@ -36,6 +37,7 @@ __all__ = [
     "OcrModel",
     "Task",
     "WeightsInfo",
+    "apply_quant",
     "charset_sha256",
     "count_parameters",
     "create_model",

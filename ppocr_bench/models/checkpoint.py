@@ -7,6 +7,8 @@ The safetensors header metadata (all strings) holds:
 - ``spec``: the resolved :class:`~ppocr_bench.models.presets.ModelSpec` as JSON
 - ``charset``: the recognizer's charset as a JSON list (``null`` for det and cls)
 - ``charset_sha256``: :func:`charset_sha256` of it (empty for det and cls)
+- ``quant``: only in the weights of a quantisation-aware trained model, its method (``pact``,
+  :mod:`ppocr_bench.slim.quant`): loading such weights builds the quantised model
 
 Loading into a model whose preset, charset or tensor shapes differ is a PpocrError that names
 both sides: a recognizer read with another dictionary would otherwise predict garbage.
@@ -45,6 +47,7 @@ class WeightsInfo:
     preset: str
     spec: dict[str, Any]
     charset: list[str] | None
+    quant: str | None = None
 
 
 def save_weights(model: OcrModel, path: str | Path) -> None:
@@ -56,6 +59,7 @@ def save_weights(model: OcrModel, path: str | Path) -> None:
         "spec": json.dumps(model.spec.to_dict(), sort_keys=True),
         "charset": json.dumps(model.charset, ensure_ascii=False),
         "charset_sha256": "" if model.charset is None else charset_sha256(model.charset),
+        **({"quant": model.quant} if getattr(model, "quant", None) else {}),
     }
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,8 +119,18 @@ def load_model(path: str | Path) -> OcrModel:
         model = create_model(info.preset, charset=info.charset, **info.spec)
     except PpocrError as error:
         raise PpocrError(f"{path}: {error}") from None
-    load_weights(model, path)
+    load_weights(apply_quant(model, info), path)
     return model.eval()
+
+
+def apply_quant(model: OcrModel, info: WeightsInfo) -> OcrModel:
+    """``model`` quantised in place as the weights ``info`` describes are (their ``quant``
+    method, :func:`ppocr_bench.slim.quant.quantize_model`); unchanged for float weights."""
+    if info.quant:
+        from ppocr_bench.slim.quant import quantize_model
+
+        quantize_model(model, info.quant)
+    return model
 
 
 def _open(path: str | Path) -> Any:
@@ -134,7 +148,8 @@ def _info(path: str | Path, metadata: dict[str, str] | None) -> WeightsInfo:
         raise PpocrError(f"{path}: not ppocr-bench weights (no {FORMAT!r} format metadata)")
     try:
         return WeightsInfo(
-            metadata["preset"], json.loads(metadata["spec"]), json.loads(metadata["charset"])
+            metadata["preset"], json.loads(metadata["spec"]), json.loads(metadata["charset"]),
+            metadata.get("quant") or None,
         )
     except (KeyError, ValueError) as error:
         raise PpocrError(f"{path}: damaged ppocr-bench metadata ({error!r})") from None
@@ -156,6 +171,16 @@ def _check_provenance(path: str | Path, info: WeightsInfo, model: OcrModel) -> N
             f"{path}: charset of {_describe_charset(info.charset)} does not match the "
             f"model's {_describe_charset(model.charset)}"
         )
+    quant = getattr(model, "quant", None)
+    if info.quant != quant:
+        raise PpocrError(
+            f"{path}: {_describe_quant(info.quant)} weights do not fit a "
+            f"{_describe_quant(quant)} model"
+        )
+
+
+def _describe_quant(quant: str | None) -> str:
+    return f"quantisation-aware ({quant})" if quant else "float"
 
 
 def _spec_difference(info: WeightsInfo, model: OcrModel) -> str:

@@ -26,6 +26,8 @@ class OcrModel(nn.Module):
 
     ``preset`` and ``spec`` record how it was built and travel with saved weights, as do
     ``charset`` and ``use_space`` for recognizers (``charset`` is None for det and cls).
+    ``quant``: the quantisation-aware training method once
+    :func:`ppocr_bench.slim.quant.quantize_model` has quantised it ("pact"), else None.
     """
 
     def __init__(
@@ -45,6 +47,7 @@ class OcrModel(nn.Module):
         self.preset = preset
         self.spec = spec
         self.charset = None if charset is None else list(charset)
+        self.quant: str | None = None
 
     @property
     def task(self) -> str:

@@ -5,6 +5,7 @@ import numpy as np
 import onnx
 import pytest
 import torch
+from model_helpers import randomize_batchnorm
 
 from ppocr_bench.inference.backends import OnnxRunner, TorchRunner
 from ppocr_bench.errors import PpocrError
@@ -24,23 +25,10 @@ CASES = {
 }
 
 
-def _randomize_batchnorm(model, seed=0):
-    """Non-trivial BN statistics, so the comparison exercises them (fresh BN is identity)."""
-    gen = torch.Generator().manual_seed(seed)
-    for module in model.modules():
-        if isinstance(module, torch.nn.BatchNorm2d):
-            n = module.num_features
-            module.running_mean.copy_(torch.rand(n, generator=gen) * 0.2 - 0.1)
-            module.running_var.copy_(torch.rand(n, generator=gen) + 0.5)
-            module.weight.data.copy_(torch.rand(n, generator=gen) + 0.5)
-            module.bias.data.copy_(torch.rand(n, generator=gen) * 0.2 - 0.1)
-    return model
-
-
 def random_model(preset, seed=0):
     torch.manual_seed(seed)
     model = create_model(preset, charset=CHARSET if PRESETS[preset].task == "rec" else None)
-    return _randomize_batchnorm(model, seed).eval()
+    return randomize_batchnorm(model, seed).eval()
 
 
 def tiny_inputs(model) -> list[tuple[int, int, int, int]]:
