@@ -75,6 +75,9 @@ def train(
                                               "(repeatable), beside those installed."),
     amp: bool = typer.Option(False, "--amp", help="CUDA: float16 autocast of the forward "
                              "pass, loss scaling."),
+    quant: str = typer.Option(None, "--quant", help="Quantisation-aware training: pact "
+                              "(PACT, int8 Conv2d and Linear; `export --onnx --int8` "
+                              "deploys it) or none."),
     rec_width: str = typer.Option("bucket", "--rec-width", help="rec batches: bucket (lines "
                                   "of similar length, padded to the batch's width) or fixed "
                                   "(all padded to the input width)."),

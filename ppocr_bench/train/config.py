@@ -25,6 +25,8 @@ WEIGHT_DECAY = {"det": 0.0, "cls": 0.0, "rec": 1e-5}
 DEFAULT_PRESET = {"det": "det_mv3_db", "cls": "cls_mv3", "rec": "rec_mv3_crnn"}
 METRIC = {"det": "hmean", "cls": "acc", "rec": "acc"}
 MAX_TEXT_LENGTH = 25
+#: ``quant`` methods: quantisation-aware training (``ppocr_bench.slim.quant.QUANTIZERS``)
+QUANT_METHODS = ("pact",)
 
 #: Options that may change when a run is resumed: they decide how it runs, not what it learns.
 OPERATIONAL = ("device", "workers", "threads", "log_every", "ckpt_every", "eval_every")
@@ -62,7 +64,9 @@ class TrainConfig:
     init: weights to start from; init_charset: rec with another charset: "extend" (keep the
     init charset, append the data's new characters) or "remap" (use ``charset`` as given, copy
     shared rows); charset: rec dictionary file (one char a line), "lang:XX" for a language's
-    corpus charset, or None to derive it from the training labels.
+    corpus charset, or None to derive it from the training labels. quant: None (float
+    training) or "pact": quantisation-aware training, the model quantised after its
+    initialisation (``init`` included) by :func:`ppocr_bench.slim.quant.quantize_model`.
     """
 
     task: str
@@ -107,6 +111,7 @@ class TrainConfig:
     amp: bool = False
     realism: str = "base"
     background_dir: tuple[str, ...] = ()
+    quant: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "augment_off", tuple(self.augment_off))
@@ -127,6 +132,11 @@ class TrainConfig:
                              f"{', '.join(AUGMENTATIONS[self.task])}")
         if self.init_charset not in ("extend", "remap"):
             raise PpocrError(f"init_charset must be extend or remap, not {self.init_charset!r}")
+        if self.quant == "none":
+            object.__setattr__(self, "quant", None)
+        if self.quant is not None and self.quant not in QUANT_METHODS:
+            raise PpocrError(f"--quant must be {' or '.join(QUANT_METHODS)} (or none), not "
+                             f"{self.quant!r}")
         if self.task == "det" and self.det_size % 32:
             raise PpocrError(f"det_size must be a multiple of 32, got {self.det_size}")
         self._check_stream()
@@ -258,7 +268,8 @@ class TrainConfig:
                 f"{self.warmup_steps if self.warmup_steps is not None else 'auto'}, L2 {self.l2:g}, "
                 f"grad clip {self.grad_clip}, batch {self.batch_size}, {length}, seed {self.seed}, "
                 f"augment {'+'.join(aug) or 'none'}"
-                + (f", crop {self.det_size}" if self.task == "det" else ""))
+                + (f", crop {self.det_size}" if self.task == "det" else "")
+                + (f", int8 QAT {self.quant}" if self.quant else ""))
 
 
 def option_flag(name: str) -> str:

@@ -4,7 +4,9 @@ Adam (lr 1e-3), cosine decay with linear warm-up (:mod:`.schedules`), coupled L2
 (PaddleOCR's ``L2Decay``: added to the gradient, Adam's ``weight_decay``), optional global
 gradient-norm clipping. Losses: DB (det, :func:`ppocr_bench.losses.db_loss.db_loss`), cross
 entropy (cls), CTC with blank 0 summed per line and averaged over the batch (rec, as
-PaddleOCR's ``CTCLoss``).
+PaddleOCR's ``CTCLoss``). ``quant`` "pact": quantisation-aware training of the model
+quantised after its initialisation (:mod:`ppocr_bench.slim.quant`; the PACT alphas with their own
+L2 of 2e-5), resumable like any run (alphas and moving-average scales are in the checkpoint).
 
 Run folder: ``config.json`` (with where the data lies, :mod:`.run_folder`), ``charset.txt``
 (rec), ``log.jsonl``, ``ckpt/`` (see :mod:`.checkpoints`), ``best.safetensors`` (best validation
@@ -45,6 +47,7 @@ from torch.utils.data import DataLoader
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.files import ensure_writable_dir
 from ppocr_bench.models import load_weights
+from ppocr_bench.slim.quant import param_groups
 from ppocr_bench.text.charset import charset_text
 from ppocr_bench.train import checkpoints as ck
 from ppocr_bench.train import tasks
@@ -122,6 +125,7 @@ def train(config: TrainConfig, progress: TrainProgress | None = None, *, resume:
 
 def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
            stop_after: int | None, stop_at: int | None = None) -> RunResult:
+    config = tasks.with_init_shape(config, resume)  # a pruned --init: its shape
     run_dir = Path(config.out)
     d = _setup_distributed()
     device = _device(config.device, d)
@@ -160,7 +164,8 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     total = config.steps or config.epochs * per_epoch  # type: ignore[operator]
     warmup = (config.warmup_steps if config.warmup_steps is not None
               else min(2 * per_epoch, total // 10))
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr, weight_decay=config.l2)
+    optimizer = torch.optim.Adam(param_groups(model, config.l2), lr=config.lr,
+                                 weight_decay=config.l2)
     if config.amp and device.type != "cuda":
         raise PpocrError(f"--amp (float16 autocast) is for CUDA devices, not {device}")
     # float16 autocast of the forward pass with dynamic loss scaling (a no-op without --amp)

@@ -16,11 +16,15 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.losses.db_loss import db_loss
 from ppocr_bench.models import (
     OcrModel,
+    WeightsInfo,
+    apply_quant,
     create_model,
     load_model,
     load_weights,
+    read_weights_info,
     resolve_spec,
 )
+from ppocr_bench.slim.quant import quantize_model
 from ppocr_bench.train.charset import remap_charset, resolve_charset
 from ppocr_bench.train.checks import check_images, check_training_seeds
 from ppocr_bench.train.config import TrainConfig
@@ -45,12 +49,48 @@ from ppocr_bench.synth.pipeline import Engine, Kind
 from ppocr_bench.text.charset import read_charset_file
 
 
+def with_init_shape(config: TrainConfig, resume: bool = False) -> TrainConfig:
+    """``config`` with its ``init`` weights' pruned shape (``spec.pruned``, ``ppocr-bench
+    prune``) among the preset arguments unless they give one: fine-tuning a pruned network
+    builds that network, and the run's config.json (so resume and ``zoo add``'s card) keeps
+    it. On resume an ``init`` file that is gone is not needed (config.json has the shape)."""
+    if not config.init or "pruned" in config.overrides or (resume and not
+                                                            Path(config.init).is_file()):
+        return config
+    pruned = read_weights_info(config.init).spec.get("pruned")
+    if not pruned:
+        return config
+    return dataclasses.replace(config, overrides={**config.overrides, "pruned": pruned})
+
+
 def build_model(config: TrainConfig, run_dir: Path, resume: bool,
                 notes: list[str]) -> OcrModel:
     """The model to train (seed torch first for a reproducible init). rec: the charset comes
     from ``run_dir/charset.txt`` on resume, else ``config.charset`` or the training labels;
-    ``config.init`` with another charset goes through :func:`remap_charset`. Appends what it
-    did to ``notes``."""
+    ``config.init`` with another charset goes through :func:`remap_charset`. With
+    ``config.quant`` the model is quantised after its initialisation (QAT weights given as
+    ``init`` are loaded into the quantised model). Appends what it did to ``notes``."""
+    model = _initial_model(config, run_dir, resume, notes)
+    if config.quant and not model.quant:
+        quantize_model(model, config.quant)
+        notes.append(f"quantisation-aware training ({config.quant}): Conv2d and Linear "
+                     "layers fake-quantised to int8, LSTM and transposed convs left float")
+    return model
+
+
+def _init_info(config: TrainConfig) -> WeightsInfo:
+    """What the ``init`` weights file says; PpocrError for QAT weights unless the run trains
+    with their method (float weights may start any run)."""
+    info = read_weights_info(config.init)  # type: ignore[arg-type]
+    if info.quant and info.quant != config.quant:
+        raise PpocrError(f"{config.init}: quantisation-aware ({info.quant}) weights: continue "
+                         f"training them with --quant {info.quant}")
+    return info
+
+
+def _initial_model(config: TrainConfig, run_dir: Path, resume: bool,
+                   notes: list[str]) -> OcrModel:
+    """:func:`build_model` before quantisation (QAT ``init`` weights quantised already)."""
     preset, overrides = config.preset_name, config.overrides
     spec = resolve_spec(preset, **overrides)
     if spec.task.value != config.task:
@@ -58,7 +98,7 @@ def build_model(config: TrainConfig, run_dir: Path, resume: bool,
     if config.task != "rec":
         model = create_model(preset, **overrides)
         if config.init and not resume:
-            load_weights(model, config.init)
+            load_weights(apply_quant(model, _init_info(config)), config.init)
             notes.append(f"initialised from {config.init}")
         return model
     if resume:
@@ -76,7 +116,10 @@ def build_model(config: TrainConfig, run_dir: Path, resume: bool,
         notes.append(f"charset of {len(charset)} characters derived from the training labels")
     if not config.init:
         return create_model(preset, charset=charset, **overrides)
+    _init_info(config)
     old = load_model(config.init).train()
+    if old.quant:
+        return _qat_init(config, old, spec, charset, notes)
     if old.spec != spec and _weights_fit(old.spec, spec):  # another input width: same weights
         old = _with_spec(old, spec)
     if old.preset != preset or old.spec != spec:
@@ -88,6 +131,19 @@ def build_model(config: TrainConfig, run_dir: Path, resume: bool,
     model, report = remap_charset(old, charset, config.init_charset)
     notes.append(f"initialised from {config.init}; {report.describe()}")
     return model
+
+
+def _qat_init(config: TrainConfig, old: OcrModel, spec: Any, charset: list[str],
+              notes: list[str]) -> OcrModel:
+    """QAT ``init`` weights of a recognizer, continued as they are: the same spec, and the
+    same charset (or, with ``init_charset`` extend, one holding all of the run's)."""
+    same = old.charset == charset or (config.init_charset == "extend"
+                                      and set(charset) <= set(old.charset or ()))
+    if old.spec != spec or not same:
+        raise PpocrError(f"{config.init}: quantisation-aware weights continue with their own "
+                         "input size and charset only: start from float weights to change them")
+    notes.append(f"initialised from {config.init}")
+    return old
 
 
 def _weights_fit(old: Any, new: Any) -> bool:
