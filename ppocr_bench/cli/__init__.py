@@ -6,7 +6,8 @@ from importlib import import_module
 from ppocr_bench.cli.common import app
 
 #: command groups in data-flow order (the order of ``ppocr-bench --help``)
-GROUPS = ("text", "synth", "backgrounds", "train", "zoo", "inference", "eval", "experiments")
+GROUPS = ("text", "synth", "backgrounds", "train", "slim", "zoo", "inference", "eval",
+          "experiments")
 for _group in GROUPS:
     import_module(f"ppocr_bench.cli.{_group}")  # registers its commands on ``app``
 
