@@ -32,6 +32,7 @@ from ppocr_bench.slim.probe import ProbeResult, code_bits, layer_kind, run_probe
 
 #: modules whose convs are never pruned (PaddleOCR's sensitivity analysis skips the DB head)
 SKIP_OWNERS: tuple[type[nn.Module], ...] = (DBHead,)
+CACHE_SIZE = 16  # architectures whose groups are kept (a probe costs about a second)
 _CACHE: dict[tuple, list[PruneGroup]] = {}
 
 
@@ -71,6 +72,8 @@ def find_groups(model: nn.Module) -> list[PruneGroup]:
     leaders. Cached per architecture (module names, types and parameter shapes)."""
     key = _signature(model)
     if key not in _CACHE:
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
         _CACHE[key] = _groups(model, run_probe(model))
     return _CACHE[key]
 

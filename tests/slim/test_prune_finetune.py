@@ -22,6 +22,7 @@ from ppocr_bench.slim.graph import prunable_groups
 from ppocr_bench.slim.prune import prune_model
 from ppocr_bench.train import TrainConfig, load_run_config, train
 from ppocr_bench.zoo.add import zoo_add
+from ppocr_bench.zoo.card import read_card
 
 CLS = {"overrides": {"input_size": (3, 48, 96)}, "batch_size": 2, "max_samples": 4}
 
@@ -61,7 +62,8 @@ def test_init_from_pruned_weights_trains_the_pruned_network(finetuned):
 
 def test_zoo_add_records_the_shape_and_the_entry_loads_and_exports(finetuned):
     root, pruned, _ = finetuned
-    card = zoo_add(root / "run", root / "zoo", "pruned", "cls", [])
+    zoo_add(root / "run", root / "zoo", "pruned", "cls", [])
+    card = read_card(root / "zoo/pruned")  # the shape read back from card.toml
     entry = card.find("cls")
     assert entry.args["pruned"] == dict(pruned.spec.pruned)
     model = load_zoo_model(card, entry)
