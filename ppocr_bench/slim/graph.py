@@ -27,11 +27,13 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ppocr_bench.errors import PpocrError
 from ppocr_bench.models.heads.db_head import DBHead
 from ppocr_bench.slim.probe import ProbeResult, code_bits, layer_kind, run_probe
 
-#: modules whose convs are never pruned (PaddleOCR's sensitivity analysis skips the DB head)
-SKIP_OWNERS: tuple[type[nn.Module], ...] = (DBHead,)
+#: modules whose convs are never pruned -> why (PaddleOCR's sensitivity analysis skips the DB
+#: head's convs)
+SKIP_OWNERS: dict[type[nn.Module], str] = {DBHead: "in the DB head (PaddleOCR does not prune it)"}
 CACHE_SIZE = 16  # architectures whose groups are kept (a probe costs about a second)
 _CACHE: dict[tuple, list[PruneGroup]] = {}
 
@@ -69,7 +71,11 @@ class _Sets:
 
 def find_groups(model: nn.Module) -> list[PruneGroup]:
     """Every conv group of ``model`` (an OcrModel), prunable or not, in forward order of their
-    leaders. Cached per architecture (module names, types and parameter shapes)."""
+    leaders. Cached per architecture (module names, types and parameter shapes). A
+    quantisation-aware model is refused (the probe would feed its moving averages NaN)."""
+    if getattr(model, "quant", None):
+        raise PpocrError(f"{model.preset}: quantisation-aware ({model.quant}) model: prune the "
+                         "float model, then quantise it")
     key = _signature(model)
     if key not in _CACHE:
         if len(_CACHE) >= CACHE_SIZE:
@@ -157,18 +163,21 @@ def _decode(name: str, channels: int, layer: str, seen: torch.Tensor, sets: _Set
     return bool(bad.any())
 
 
-def _owned(model: nn.Module) -> list[str]:
-    return [name + "." for name, m in model.named_modules() if isinstance(m, SKIP_OWNERS)]
+def _owned(model: nn.Module) -> dict[str, str]:
+    """Name prefix of each module of a :data:`SKIP_OWNERS` type -> why its convs stay."""
+    return {name + ".": why for name, m in model.named_modules()
+            for owner, why in SKIP_OWNERS.items() if isinstance(m, owner)}
 
 
 def _group(model: nn.Module, names: list[str], sets: _Sets, members: dict,
-           problems: dict[str, str], owned: list[str]) -> PruneGroup:
+           problems: dict[str, str], owned: dict[str, str]) -> PruneGroup:
     """The group of tied convs ``names`` (forward order), with its channel map or its skip."""
     leader, size = names[0], model.get_submodule(names[0]).out_channels
-    skip = next((f"{n} is {problems[n]}" if n != leader else problems[n]
+    skip = next((f"{n}: {problems[n]}" if n != leader else problems[n]
                  for n in names if n in problems), None)
-    if skip is None and any(n.startswith(owner) for n in names for owner in owned):
-        skip = "in the DB head (PaddleOCR does not prune it)"
+    if skip is None:
+        skip = next((why for n in names for prefix, why in owned.items()
+                     if n.startswith(prefix)), None)
     if skip is None and any(model.get_submodule(n).out_channels != size for n in names):
         skip = "tied to convs of another width"
     producers: dict[str, list[int]] = {n: [] for n in names}

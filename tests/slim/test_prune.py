@@ -3,15 +3,18 @@ count down by what the pruned layers held, the shape stored and rebuilt from the
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 import torch
-from prune_cases import PRESETS, SMALL, outputs, small_batch, small_model
+from prune_cases import CHARSET, PRESETS, SMALL, outputs, small_batch, small_model
 from torch import nn
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.inference.backends import OnnxRunner, TorchRunner
 from ppocr_bench.inference.export import export_onnx
+from ppocr_bench.models import PRESETS as ALL_PRESETS
 from ppocr_bench.models import (
     count_parameters,
     create_model,
@@ -21,7 +24,8 @@ from ppocr_bench.models import (
 )
 from ppocr_bench.slim.fpgm import fpgm_pruned, prune_count
 from ppocr_bench.slim.graph import prunable_groups
-from ppocr_bench.slim.prune import prune_model
+from ppocr_bench.slim.prune import prune_model, remove_channels
+from ppocr_bench.slim.quant import quantize_model
 
 RATIOS = (0.2, 0.35, 0.5, 0.7)
 
@@ -196,3 +200,55 @@ def test_db_head_ratio_and_bad_shapes_are_errors():
         create_model("det_mv3_db", **overrides, pruned={"neck.smooth.0": 9})
     with pytest.raises(PpocrError, match="pruned must map layer names to positive"):
         create_model("det_mv3_db", **overrides, pruned={"neck.smooth.0": 0})
+    with pytest.raises(PpocrError, match="quantisation-aware \\(pact\\) model: prune the float"):
+        prune_model(quantize_model(small_model("cls_mv3")), {"backbone.stem.0": 0.5})
+
+
+def _ignore_channels(model, removals) -> None:
+    """Zero the input weights with which every conv, transposed conv, linear and LSTM reads
+    the channels ``removals`` takes away, so the network no longer depends on them."""
+    with torch.no_grad():
+        for group, channels in removals:
+            for name, per_channel in group.slots.items():
+                layer = model.get_submodule(name)
+                columns = [j for k in channels for j in per_channel[k]]
+                if isinstance(layer, nn.LSTM):
+                    layer.weight_ih_l0[:, columns] = 0
+                    layer.weight_ih_l0_reverse[:, columns] = 0
+                elif isinstance(layer, nn.ConvTranspose2d):
+                    layer.weight[columns] = 0
+                elif isinstance(layer, (nn.Linear, nn.Conv2d)) and (
+                        isinstance(layer, nn.Linear) or layer.groups == 1):
+                    layer.weight[:, columns] = 0
+
+
+def _same_function_without_the_pruned_channels(model, images) -> None:
+    groups = prunable_groups(model)
+    removals = [(g, fpgm_pruned(model.get_submodule(n).weight, RATIOS[i % len(RATIOS)]))
+                for i, (n, g) in enumerate(groups.items())]
+    _ignore_channels(model, removals)
+    smaller = copy.deepcopy(model)
+    remove_channels(smaller, removals)
+    assert count_parameters(smaller) < count_parameters(model)
+    # in float64: training-mode BatchNorm over tiny maps would magnify float32 rounding
+    images = images.double()
+    for full, cut in zip(outputs(model.double(), images), outputs(smaller.double(), images)):
+        assert torch.allclose(full, cut, atol=1e-10, rtol=1e-9), (full - cut).abs().max()
+
+
+@pytest.mark.parametrize("preset", PRESETS)
+def test_the_pruned_network_is_the_full_one_when_it_ignores_the_pruned_channels(preset):
+    """Every reader of a pruned channel is in its group: once those readers ignore it (zero
+    input weights), removing the channels changes nothing."""
+    _same_function_without_the_pruned_channels(small_model(preset), small_batch(preset))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("preset", [p for p in ALL_PRESETS if p not in SMALL])
+def test_every_other_preset_prunes_to_the_same_function(preset):
+    torch.manual_seed(0)
+    spec = ALL_PRESETS[preset]
+    model = create_model(preset, charset=CHARSET if spec.task.value == "rec" else None).eval()
+    c, h, _ = spec.input_size
+    images = torch.randn(1, c, 64 if spec.task.value == "det" else h, 64)
+    _same_function_without_the_pruned_channels(model, images)
