@@ -97,3 +97,16 @@ def test_a_zoo_entry_needs_its_task_and_a_missing_file_is_named(tmp_path, tiny_z
         load_source(tiny_zoo.root, task="rec", lang="xx")
     model, sha = load_source(tiny_zoo.root, task="det")
     assert model.task == "det" and sha == tiny_zoo.find("det").weights_sha256
+
+
+def test_flops_target_prunes_at_least_that_share(tmp_path, tiny_set):
+    out = tmp_path / "flops.safetensors"
+    report = run_prune(small_model("cls_mv3"), out, data=tiny_set, flops_target=0.05,
+                       layers=list(LAYERS), source="w")
+    before, after = report.flops
+    assert after <= 0.95 * before and report.threshold is not None
+    table = json.loads((tmp_path / "flops.sensitivity.json").read_text())
+    assert table["chosen"] == pytest.approx({n: r for n, (r, _, _) in report.layers.items()})
+    assert table["threshold"] == report.threshold
+    assert load_model(out).spec.pruned == tuple(sorted(
+        (n, kept) for n, (_, _, kept) in report.layers.items()))
