@@ -58,13 +58,17 @@ def ocr(
 
 @app.command()
 def export(zoo: Path = typer.Argument(..., help="Zoo entry folder (zoo/NAME)."),
-           onnx: bool = typer.Option(False, "--onnx", help="Export every model to ONNX.")
+           onnx: bool = typer.Option(False, "--onnx", help="Export every model to ONNX."),
+           int8: bool = typer.Option(False, "--int8", help="With --onnx: int8 QDQ graphs "
+                                     "from the QAT scales (models trained with --quant "
+                                     "pact).")
            ) -> None:
     """Export a zoo entry's models (ONNX files next to their weights)."""
     from ppocr_bench.inference.export import export_zoo
     from ppocr_bench.zoo.card import read_card
 
     if not onnx:
-        raise PpocrError("choose an export format: --onnx")
-    for path in export_zoo(read_card(zoo)):
+        raise PpocrError("--int8 is a kind of ONNX export: give --onnx --int8" if int8
+                         else "choose an export format: --onnx")
+    for path in export_zoo(read_card(zoo), int8=int8):
         console.print(f"wrote {path}")

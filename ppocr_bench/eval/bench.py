@@ -14,9 +14,15 @@ from torch import nn
 
 
 def size_mb(path: Path | None = None, model: nn.Module | None = None) -> float:
-    """MB (10^6 bytes) of the fp32 weights file, or of the model's fp32 tensors when no file."""
+    """MB (10^6 bytes) of a weights file, or of the model's fp32 tensors when no file. A
+    float model's file counts its size; a quantisation-aware trained one (QAT safetensors, or
+    its int8 ONNX export) the bytes of its int8 weights and the float values left
+    (:func:`ppocr_bench.slim.int8.deployed_bytes`), whichever backend runs it."""
     if path is not None:
-        return Path(path).stat().st_size / 1e6
+        from ppocr_bench.slim.int8 import deployed_bytes
+
+        int8 = deployed_bytes(Path(path))
+        return (Path(path).stat().st_size if int8 is None else int8) / 1e6
     assert model is not None
     return sum(t.numel() * 4 for t in model.state_dict().values()
                if t.is_floating_point()) / 1e6

@@ -22,7 +22,8 @@ says why)::
 
 ``hmean_<kind>``: det hmean on the scene / document images alone, where the set's synth
 ``parts/*.json`` say which is which. MODEL_KEYS: params (None where a system has no such
-notion), size_mb (its model files, 10^6 bytes), latency_ms_p50 / latency_ms_p90 (one batch-1
+notion), size_mb (its model files, 10^6 bytes; a QAT model's int8 weights,
+:func:`~ppocr_bench.eval.bench.size_mb`), latency_ms_p50 / latency_ms_p90 (one batch-1
 call of the model, timed by the system on a sample of the set: for det the image closest to
 the median image size, for cls / rec the first crop). The system's ms_per_image is the mean
 wall time of the page calls (first-call costs of new input shapes included, as in real use)

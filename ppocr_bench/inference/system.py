@@ -29,7 +29,13 @@ from ppocr_bench.data.transforms import (
 )
 from ppocr_bench.data.labels import TASKS
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.models import OcrModel, create_model, load_weights
+from ppocr_bench.models import (
+    OcrModel,
+    apply_quant,
+    create_model,
+    load_weights,
+    read_weights_info,
+)
 from ppocr_bench.postprocess.cls import cls_decode, should_flip
 from ppocr_bench.postprocess.ctc import ctc_greedy_decode
 from ppocr_bench.postprocess.db import db_postprocess
@@ -275,7 +281,7 @@ class Predictors:
 
 def load_zoo_model(card: ZooCard, entry: ZooModel) -> OcrModel:
     """The PyTorch model of one card entry in eval mode, from hash-verified weights (and
-    charset for rec)."""
+    charset for rec); quantised (``quantize_model``) when the weights are QAT-trained."""
     charset = None
     if entry.task == "rec":
         if not entry.charset:
@@ -286,7 +292,7 @@ def load_zoo_model(card: ZooCard, entry: ZooModel) -> OcrModel:
         model = create_model(entry.preset, charset=charset, **entry.args)
     except PpocrError as error:
         raise PpocrError(f"{card.path}: {error}") from None
-    load_weights(model, weights)
+    load_weights(apply_quant(model, read_weights_info(weights)), weights)
     return model.eval()
 
 
@@ -304,9 +310,10 @@ def model_input_size(entry: ZooModel, model: OcrModel) -> tuple[int, int, int]:
     return size
 
 
-def _onnx_runner(card: ZooCard, entry: ZooModel, threads: int) -> OnnxRunner:
+def _onnx_runner(card: ZooCard, entry: ZooModel, threads: int, quant: str | None
+                 ) -> OnnxRunner:
     path = onnx_file(card, entry)
-    command = EXPORT_COMMAND.format(root=card.root)
+    command = EXPORT_COMMAND.format(root=card.root) + (" --int8" if quant else "")
     if not path.is_file():
         raise PpocrError(f"{path}: missing: create it with `{command}`")
     runner = OnnxRunner(path, threads)
@@ -343,7 +350,7 @@ def load_predictors(card: ZooCard, lang: str, *, backend: str = "torch", threads
             runner: Runner = TorchRunner(model, threads)
             preds.files[task] = card.resolve(entry.weights)
         else:
-            runner = _onnx_runner(card, entry, threads)
+            runner = _onnx_runner(card, entry, threads, model.quant)
             preds.files[task] = runner.path
         preds.models[task] = model
         size = model_input_size(entry, model)
