@@ -25,6 +25,8 @@ the moving-average ``accum`` / ``state`` are in the state dict, so a checkpoint 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -195,6 +197,27 @@ QUANTIZERS = {"pact": quantize_model}
 def quant_layers(model: nn.Module) -> dict[str, nn.Module]:
     """The quantised layers of ``model`` by module name, in module order."""
     return {name: m for name, m in model.named_modules() if isinstance(m, QUANT_LAYERS)}
+
+
+@torch.no_grad()
+def calibrate(model: nn.Module, batches: Iterable[torch.Tensor]) -> nn.Module:
+    """One moving-average step of every input quantiser of a quantised ``model`` per batch
+    ((B, C, H, W) each), without training: the model in eval mode (BN statistics, dropout
+    untouched) but its :class:`InputQuant` modules in training mode. Returns ``model`` in
+    eval mode; PpocrError for a float model."""
+    layers = quant_layers(model)
+    if not layers:
+        raise PpocrError(f"{getattr(model, 'preset', 'model')}: not quantised: nothing to "
+                         "calibrate")
+    model.eval()
+    for layer in layers.values():
+        layer.input_quant.train()
+    try:
+        for batch in batches:
+            model(batch)
+    finally:
+        model.eval()
+    return model
 
 
 def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:

@@ -10,7 +10,7 @@ from model_helpers import randomize_batchnorm
 
 from ppocr_bench.files import sha256_file
 from ppocr_bench.models import OcrModel, create_model, save_weights
-from ppocr_bench.slim.quant import quant_layers, quantize_model
+from ppocr_bench.slim.quant import calibrate, quant_layers, quantize_model
 from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, write_card
 
 CHARSET = list("0123456789abcdefghijklmnopqrstuvwxyz")
@@ -43,13 +43,9 @@ def calibrated(model: OcrModel, preset: str, seed: int = 0) -> OcrModel:
     clips (alpha and scale) are exercised. Eval mode."""
     gen = torch.Generator().manual_seed(seed + 1)
     shape = TINY[preset][1]
-    for quant in (m.input_quant for m in quant_layers(model).values()):
-        quant.train()
-    with torch.no_grad():
-        for _ in range(3):
-            model(torch.randn(*shape, generator=gen))
+    calibrate(model, (torch.randn(*shape, generator=gen) for _ in range(3)))
     for i, layer in enumerate(quant_layers(model).values()):
-        quant = layer.input_quant.eval()
+        quant = layer.input_quant
         if i % 2:
             quant.alpha.data.copy_(0.6 * quant.scale)
     return model.eval()

@@ -18,6 +18,7 @@ from ppocr_bench.slim.quant import (
     InputQuant,
     QuantConv2d,
     QuantLinear,
+    calibrate,
     fake_quant,
     param_groups,
     quant_layers,
@@ -79,6 +80,23 @@ def test_moving_average_abs_max_starts_at_one_and_updates_in_training_only():
     quant.eval()
     quant(torch.tensor([100.0]))
     torch.testing.assert_close(quant.scale, torch.tensor([accum / state]))  # unchanged
+
+
+def test_calibrate_takes_one_moving_average_step_per_batch_and_leaves_bn_alone():
+    model = quantize_model(tiny_model("cls_mv3")).train()
+    bn = {k: v.clone() for k, v in model.state_dict().items() if "running" in k}
+    batches = [torch.randn(2, 3, 48, 192, generator=torch.Generator().manual_seed(i))
+               for i in range(2)]
+    stem = model.backbone.stem[0].input_quant
+    first = stem.pact(batches[0]).abs().max()  # the stem reads the image itself
+    second = stem.pact(batches[1]).abs().max()
+    assert calibrate(model, batches) is model and not model.training
+    assert not any(m.training for m in model.modules())
+    torch.testing.assert_close(stem.state, torch.tensor([0.9 * (0.9 + 1) + 1]))
+    torch.testing.assert_close(stem.accum, (0.9 * (0.9 + first) + second).reshape(1))
+    assert all(torch.equal(model.state_dict()[k], v) for k, v in bn.items())
+    with pytest.raises(PpocrError, match="not quantised: nothing to calibrate"):
+        calibrate(tiny_model("cls_mv3"), batches)
 
 
 def test_conv_and_linear_are_quantised_lstm_and_transposed_convs_stay_float():
