@@ -9,14 +9,17 @@ export (:mod:`ppocr_bench.inference.export`) are interchangeable.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import torch
 
-from ppocr_bench.eval.bench import torch_threads
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.eval.bench import torch_threads
 from ppocr_bench.models import OcrModel
+
+if TYPE_CHECKING:
+    import onnxruntime as ort
 
 BACKENDS = ("torch", "onnx")
 
@@ -60,17 +63,37 @@ class TorchRunner:
         return out.cpu().numpy()
 
 
-class OnnxRunner:
-    """An ONNX file on onnxruntime's CPU provider: ``threads`` intra-op threads, one inter-op
-    thread, sequential execution (the setting latency figures are measured with).
+def session_options(threads: int = 1, *, fuse_qdq: bool = False) -> ort.SessionOptions:
+    """onnxruntime session options of an :class:`OnnxRunner`: ``threads`` intra-op threads, one
+    inter-op thread, sequential execution, warnings off; QuantizeLinear / DequantizeLinear
+    fusion into integer kernels off unless ``fuse_qdq`` (see :class:`OnnxRunner`)."""
+    import onnxruntime as ort
 
-    QDQ graphs (``export --onnx --int8``) run as the arithmetic they define: onnxruntime's
-    fusion of QuantizeLinear / DequantizeLinear groups is off (``session.disable_quant_qdq``),
-    because it turns the quantised Linear of the rec head into an integer MatMul whose u8s8
-    kernel saturates on x86 CPUs without VNNI (AVX2: a few per cent off the softmax of a
-    random tiny recognizer); without it, onnxruntime folds each int8 weight into a float
-    initializer once (and BN into its conv), 25-30 % faster on the tiny mobile models here.
-    Float graphs have nothing to fuse.
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    options.log_severity_level = 3
+    if not fuse_qdq:
+        options.add_session_config_entry("session.disable_quant_qdq", "1")
+    return options
+
+
+class OnnxRunner:
+    """An ONNX file on onnxruntime's CPU provider under :func:`session_options` (the setting
+    latency figures are measured with).
+
+    QDQ graphs (``export --onnx --int8``) run as the arithmetic they define, float kernels on
+    the int8 codes: onnxruntime's fusion of QuantizeLinear / DequantizeLinear groups is off
+    (``session.disable_quant_qdq``), so it folds each int8 weight into a float initializer
+    once, BN into its conv, and runs its NCHWc float convolutions. Fused, it keeps every
+    weight's DequantizeLinear as a run-time node, which rules the NCHWc convolutions out
+    (about 1.4x slower on the mobile models), and wherever a QuantizeLinear feeds a
+    DequantizeLinear directly it may pick an integer kernel, u8s8, which saturates on x86
+    CPUs without VNNI (AVX2). There is no DQ-Conv-Q group to make a QLinearConv of (PACT
+    quantises layer inputs, not outputs); why a graph requantised after every convolution,
+    which onnxruntime does run on QLinearConv, is no faster on an AVX2 CPU either:
+    ``benchmarks/slim_latency.py``. Float graphs have nothing to fuse.
     """
 
     def __init__(self, path: Path, threads: int = 1) -> None:
@@ -79,17 +102,11 @@ class OnnxRunner:
         self.path = Path(path)
         if not self.path.is_file():
             raise PpocrError(f"{self.path}: no such ONNX file")
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3
-        options.add_session_config_entry("session.disable_quant_qdq", "1")
         try:
             self.session = ort.InferenceSession(
-                str(self.path), options, providers=["CPUExecutionProvider"]
+                str(self.path), session_options(threads), providers=["CPUExecutionProvider"]
             )
-        except Exception as error:  # onnxruntime raises its own error types
+        except Exception as error:  # noqa: BLE001 (onnxruntime raises its own error types)
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
             raise PpocrError(f"{self.path}: not a loadable ONNX model ({reason})") from None
         self.input_name = self.session.get_inputs()[0].name
