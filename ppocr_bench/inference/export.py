@@ -24,9 +24,9 @@ import onnx
 import torch
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.models import OcrModel
 from ppocr_bench.inference.system import load_zoo_model, model_input_size, onnx_file
-from ppocr_bench.slim.int8 import INT8_FORMAT, int8_weights
+from ppocr_bench.models import OcrModel
+from ppocr_bench.slim.int8 import INT8_FORMAT, clip_codes, int8_weights
 from ppocr_bench.zoo.card import ZooCard
 
 OPSET = 17
@@ -52,7 +52,8 @@ def export_onnx(model: OcrModel, path: Path, *, input_size: tuple[int, int, int]
 
     ``input_size``: (C, H, W) of the traced sample (default the model's; the height of cls and
     rec inputs is fixed by it). ``metadata``: extra string metadata. A quantised model becomes
-    an int8 QDQ graph (:func:`ppocr_bench.slim.int8.int8_weights`). Returns ``path``.
+    an int8 QDQ graph (:func:`ppocr_bench.slim.int8.int8_weights`, then
+    :func:`ppocr_bench.slim.int8.clip_codes`). Returns ``path``.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -75,6 +76,7 @@ def export_onnx(model: OcrModel, path: Path, *, input_size: tuple[int, int, int]
     quant = {}
     if getattr(model, "quant", None):
         int8_weights(proto)
+        clip_codes(proto)
         quant = {"quant": model.quant, "int8": INT8_FORMAT}
     props = {
         "preset": model.preset,

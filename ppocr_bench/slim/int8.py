@@ -7,9 +7,12 @@ learned moving-average scale s (m = min(alpha, s): the PACT clip and the quantis
 one), and a per-channel ``QuantizeLinear`` / ``DequantizeLinear`` pair of scales ``max|w_c| /
 127`` on its float weight. :func:`int8_weights` then replaces each weight's QuantizeLinear by
 the int8 initializer it computes, so the file holds int8 weights (zero point 0, codes
--127..127) and the graph is the QAT model's arithmetic: ``onnx_file``'s place, ``eval
---backend onnx`` runs it with onnxruntime. Layers PaddleOCR leaves in float (LSTM, transposed
-convolutions, norms) stay float ops.
+-127..127), and :func:`clip_codes` moves each input's clip onto its int8 codes
+(``Clip(QuantizeLinear(x), -K, K)``, K = round(m * 127 / s): the same codes, the clip on one
+byte per value instead of four). The graph is the QAT model's arithmetic: ``onnx_file``'s
+place, ``eval --backend onnx`` runs it with onnxruntime (how, and why not onnxruntime's
+integer kernels: :class:`ppocr_bench.inference.backends.OnnxRunner`). Layers PaddleOCR leaves
+in float (LSTM, transposed convolutions, norms) stay float ops.
 
 onnxruntime's own ``quantize_static`` is not used: it would recompute the weight scales (as
 max|w| / 127.5) and quantise tensors the QAT model never quantised, so the int8 model would not
@@ -20,6 +23,7 @@ activation scales, biases, norms, the float layers).
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -77,6 +81,69 @@ def int8_weights(model: onnx.ModelProto) -> int:
     for tensor in unused:
         graph.initializer.remove(tensor)
     return done
+
+
+def _symmetric_bound(values: dict[str, np.ndarray], clip: onnx.NodeProto) -> float | None:
+    """m of a ``Clip(x, -m, m)`` with constant bounds, else None."""
+    if len(clip.input) != 3 or not all(name in values for name in clip.input[1:]):
+        return None
+    low, high = (float(values[name]) for name in clip.input[1:])
+    return high if low == -high else None
+
+
+def clip_codes(model: onnx.ModelProto) -> int:
+    """Move, in place, the clip of each quantised input onto its int8 codes:
+    ``QuantizeLinear(Clip(x, -m, m), step)`` becomes ``Clip(QuantizeLinear(x, step), -K, K)``
+    with K = round(m / step), the same codes (rounding is monotone: every x beyond m rounds to
+    K or more), one byte per value clipped instead of four. Only a Clip read by that
+    QuantizeLinear alone (not a graph output either), of zero point 0, moves; Constant nodes no longer read are dropped.
+    Returns how many clips moved."""
+    graph = model.graph
+    values = graph_constants(graph)
+    producer = {out: node for node in graph.node for out in node.output}
+    readers = Counter(name for node in graph.node for name in node.input)
+    readers.update(output.name for output in graph.output)
+    moves: dict[str, tuple[onnx.NodeProto, int]] = {}  # quantised output -> (its Clip, K)
+    for node in graph.node:
+        clip = producer.get(node.input[0]) if node.op_type == "QuantizeLinear" else None
+        if clip is None or clip.op_type != "Clip" or readers[clip.output[0]] != 1:
+            continue
+        bound, zero = _symmetric_bound(values, clip), values.get(node.input[2])
+        if bound is not None and zero is not None and zero.dtype == np.int8 and not zero.any():
+            step = values[node.input[1]].astype(np.float32)
+            moves[node.output[0]] = clip, min(int(np.round(np.float32(bound) / step)), 127)
+    dropped = {clip.output[0] for clip, _ in moves.values()}
+    nodes: list[onnx.NodeProto] = []
+    for node in graph.node:
+        if node.op_type == "Clip" and node.output[0] in dropped:
+            continue
+        nodes.append(node)
+        if node.output[0] in moves:
+            nodes.append(_code_clip(graph, node, *moves[node.output[0]]))
+    del graph.node[:]
+    graph.node.extend(nodes)
+    _drop_unread_constants(graph)
+    return len(moves)
+
+
+def _code_clip(graph: onnx.GraphProto, quant: onnx.NodeProto, clip: onnx.NodeProto,
+               codes: int) -> onnx.NodeProto:
+    """Rewire ``quant`` to read the clip's input and return the int8 Clip(-codes, codes) that
+    now writes the quantised output."""
+    out = quant.output[0]
+    low, high = f"{out}_code_min", f"{out}_code_max"
+    graph.initializer.extend([numpy_helper.from_array(np.array(-codes, np.int8), low),
+                              numpy_helper.from_array(np.array(codes, np.int8), high)])
+    quant.input[0], quant.output[0] = clip.input[0], f"{out}_unclipped"
+    return onnx.helper.make_node("Clip", [quant.output[0], low, high], [out],
+                                 name=f"{clip.name}_codes")
+
+
+def _drop_unread_constants(graph: onnx.GraphProto) -> None:
+    read = {name for node in graph.node for name in node.input} | {o.name for o in graph.output}
+    kept = [n for n in graph.node if n.op_type != "Constant" or n.output[0] in read]
+    del graph.node[:]
+    graph.node.extend(kept)
 
 
 def onnx_weight_bytes(path: Path) -> int:

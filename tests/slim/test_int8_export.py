@@ -11,7 +11,8 @@ one int8 step of that range, 1/127, of torch's. cls and rec outputs must also be
 integer kernel that saturates, as onnxruntime's u8s8 MatMul does on AVX2, moves them all); not
 det: at test sizes its coarsest maps are a few pixels, and one flip there moves most of the
 map by a fraction of a step. That the graph holds each layer's own int8 weights, scales and
-clip bounds is checked exactly, layer by layer.
+clip bounds (on the int8 codes: K = round(min(alpha, s) * 127 / s)) is checked exactly, layer
+by layer.
 """
 
 from __future__ import annotations
@@ -95,17 +96,29 @@ def _module(node_name: str) -> str:
     return ".".join(parts)
 
 
-def _input_quant(proto: onnx.ModelProto, consts: dict) -> dict[str, tuple[float, float]]:
-    """Module -> (QuantizeLinear scale, Clip bound) of each quantised input in the graph."""
-    producer = {out: node for node in proto.graph.node for out in node.output}
+def _input_quant(proto: onnx.ModelProto, consts: dict) -> dict[str, tuple[float, int]]:
+    """Module -> (QuantizeLinear scale, K) of each quantised input in the graph, K the bound
+    of the int8 Clip(-K, K) that alone reads the QuantizeLinear's codes."""
+    readers: dict[str, list[onnx.NodeProto]] = {}
+    for node in proto.graph.node:
+        for name in node.input:
+            readers.setdefault(name, []).append(node)
     found = {}
     for node in proto.graph.node:
         if node.op_type == "QuantizeLinear":
-            clip = producer[node.input[0]]
-            low, high = (float(consts[name]) for name in clip.input[1:])
-            assert clip.op_type == "Clip" and low == -high and consts[node.input[2]] == 0
-            found[_module(node.name)] = (float(consts[node.input[1]]), high)
+            (clip,) = readers[node.output[0]]
+            low, high = (consts[name] for name in clip.input[1:])
+            assert clip.op_type == "Clip" and low.dtype == high.dtype == np.int8
+            assert low == -high and consts[node.input[2]] == 0
+            found[_module(node.name)] = (float(consts[node.input[1]]), int(high))
     return found
+
+
+def _code_bound(quant) -> int:
+    """The largest int8 code of a quantiser: round(min(alpha, s) * 127 / s), as the QAT
+    fake-quant computes it for an input beyond both clips."""
+    scale = quant.scale
+    return int(torch.round(torch.minimum(quant.alpha.detach(), scale) * (LEVELS / scale)))
 
 
 @pytest.mark.parametrize("preset", sorted(TINY))
@@ -120,10 +133,10 @@ def test_the_qdq_graph_holds_each_layers_int8_weights_and_learned_scales(preset,
     for name in called:
         quant = layers[name].input_quant
         scale = float(quant.scale)
-        expected[name] = (float(np.float32(scale / LEVELS)),
-                          float(np.float32(min(float(quant.alpha.detach()), scale))))
+        expected[name] = (float(np.float32(scale / LEVELS)), _code_bound(quant))
     found = _input_quant(proto, consts)
     assert found == {n: expected[n] for n in found}
+    assert min(k for _, k in found.values()) < LEVELS  # alpha clips below the scale too
     for name in set(expected) - set(found):  # one merged node serves two equal quantisers
         assert expected[name] in found.values(), name
     assert len(found) >= len(expected) - 1
