@@ -72,7 +72,11 @@ def _rows(det: bool) -> tuple[Row, ...]:
                   "synth --realism legacy folders, as zoo/mobile v1 was trained"))
     off = tuple(Row(name, {"realism": text}, note) for name, text, note in _OFF
                 if not (det and name in _REC_ONLY))
-    return (Row("base", {}, "every option on"), legacy, *off)
+    # rec: legacy differs from base in its data path too (folders of both kinds, not streamed
+    # scene lines); base-folder keeps legacy's path with every option on, to tell them apart.
+    folder = () if det else (Row("base-folder", {"data": "synth-folder:en+fr+de"},
+                                 "synth folders as legacy, every option on"),)
+    return (Row("base", {}, "every option on"), legacy, *folder, *off)
 
 
 SYNTH_REALISM = Table(
