@@ -18,25 +18,18 @@ def pytest_collection_modifyitems(config, items):
 def write_random_zoo(root, charset: list[str], rec_langs=("en",), name: str = "random"):
     """A zoo entry of random-init det_mv3_db, cls_mv3 and rec_mv3_crnn (rec over ``charset``),
     written with real hashes: what loading, eval, ocr and export run on in tests."""
-    from ppocr_bench.models import create_model, save_weights
-    from ppocr_bench.files import sha256_file
-    from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, write_card
+    from model_helpers import zoo_entry
+
+    from ppocr_bench.models import create_model
+    from ppocr_bench.zoo.card import ZooCard, read_card, write_card
 
     torch.manual_seed(0)
     root.mkdir(parents=True, exist_ok=True)
     models = []
     for task, preset in (("det", "det_mv3_db"), ("cls", "cls_mv3"), ("rec", "rec_mv3_crnn")):
         model = create_model(preset, charset=charset if task == "rec" else None).eval()
-        weights = root / f"{task}.safetensors"
-        save_weights(model, weights)
-        entry = ZooModel(task, preset, weights.name, sha256_file(weights),
-                         langs=list(rec_langs) if task == "rec" else [],
-                         input_size=list(model.input_size), recipe="random init", data="none")
-        if task == "rec":
-            path = root / "charset.txt"
-            path.write_text("".join(f"{c}\n" for c in charset), encoding="utf-8")
-            entry.charset, entry.charset_sha256 = path.name, sha256_file(path)
-        models.append(entry)
+        models.append(zoo_entry(root, task, preset, model, charset, langs=rec_langs,
+                                recipe="random init"))
     write_card(ZooCard(root, name, "random-init weights for tests", models=models))
     return read_card(root)
 

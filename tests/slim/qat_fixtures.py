@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import torch
-from model_helpers import randomize_batchnorm
+from model_helpers import randomize_batchnorm, zoo_entry
 
-from ppocr_bench.files import sha256_file
-from ppocr_bench.models import OcrModel, create_model, save_weights
+from ppocr_bench.models import OcrModel, create_model
 from ppocr_bench.slim.quant import calibrate, quant_layers, quantize_model
-from ppocr_bench.zoo.card import ZooCard, ZooModel, read_card, write_card
+from ppocr_bench.zoo.card import ZooCard, read_card, write_card
 
 CHARSET = list("0123456789abcdefghijklmnopqrstuvwxyz")
 #: preset -> (overrides that make it tiny, a batch shape of its input)
@@ -59,15 +58,7 @@ def write_qat_zoo(root: Path, charset: list[str] = CHARSET, quantised: tuple[str
     models = []
     for preset, task in TASK.items():
         model = (qat_model if task in quantised else tiny_model)(preset, charset=charset)
-        weights = root / f"{task}.safetensors"
-        save_weights(model, weights)
-        entry = ZooModel(task, preset, weights.name, sha256_file(weights),
-                         langs=["en"] if task == "rec" else [], args=dict(TINY[preset][0]),
-                         input_size=list(model.input_size), recipe="tiny QAT", data="none")
-        if task == "rec":
-            path = root / "charset.txt"
-            path.write_text("".join(f"{c}\n" for c in charset), encoding="utf-8")
-            entry.charset, entry.charset_sha256 = path.name, sha256_file(path)
-        models.append(entry)
+        models.append(zoo_entry(root, task, preset, model, charset, langs=["en"],
+                                recipe="tiny QAT", args=TINY[preset][0]))
     write_card(ZooCard(root, "qat", "tiny QAT weights for tests", models=models))
     return read_card(root)
