@@ -17,6 +17,7 @@ from typing import Any
 from ppocr_bench.data.labels import TASKS
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, PROFILES
+from ppocr_bench.slim.quant import QUANTIZERS
 from ppocr_bench.train.det_augment import DetAugment
 from ppocr_bench.train.line_augment import LineAugment
 from ppocr_bench.train.randaugment import RandAugment
@@ -25,8 +26,6 @@ WEIGHT_DECAY = {"det": 0.0, "cls": 0.0, "rec": 1e-5}
 DEFAULT_PRESET = {"det": "det_mv3_db", "cls": "cls_mv3", "rec": "rec_mv3_crnn"}
 METRIC = {"det": "hmean", "cls": "acc", "rec": "acc"}
 MAX_TEXT_LENGTH = 25
-#: ``quant`` methods: quantisation-aware training (``ppocr_bench.slim.quant.QUANTIZERS``)
-QUANT_METHODS = ("pact",)
 
 #: Options that may change when a run is resumed: they decide how it runs, not what it learns.
 OPERATIONAL = ("device", "workers", "threads", "log_every", "ckpt_every", "eval_every")
@@ -134,8 +133,8 @@ class TrainConfig:
             raise PpocrError(f"init_charset must be extend or remap, not {self.init_charset!r}")
         if self.quant == "none":
             object.__setattr__(self, "quant", None)
-        if self.quant is not None and self.quant not in QUANT_METHODS:
-            raise PpocrError(f"--quant must be {' or '.join(QUANT_METHODS)} (or none), not "
+        if self.quant is not None and self.quant not in QUANTIZERS:
+            raise PpocrError(f"--quant must be {' or '.join(QUANTIZERS)} (or none), not "
                              f"{self.quant!r}")
         if self.task == "det" and self.det_size % 32:
             raise PpocrError(f"det_size must be a multiple of 32, got {self.det_size}")
