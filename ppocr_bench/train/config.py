@@ -66,6 +66,8 @@ class TrainConfig:
     corpus charset, or None to derive it from the training labels. quant: None (float
     training) or "pact": quantisation-aware training, the model quantised after its
     initialisation (``init`` included) by :func:`ppocr_bench.slim.quant.quantize_model`.
+    line_source: streamed rec/cls lines "drawn" on their own or cut from rendered "pages"
+    (:mod:`ppocr_bench.train.page_lines`).
     """
 
     task: str
@@ -109,6 +111,7 @@ class TrainConfig:
     rec_width: str = "bucket"
     amp: bool = False
     realism: str = "base"
+    line_source: str = "drawn"
     background_dir: tuple[str, ...] = ()
     quant: str | None = None
 
@@ -152,6 +155,8 @@ class TrainConfig:
                              f"{self.synth_kind!r}")
         if self.synth_engine not in ("ours", "trdg"):
             raise PpocrError(f"--synth-engine must be ours or trdg, not {self.synth_engine!r}")
+        if self.line_source not in ("drawn", "pages"):
+            raise PpocrError(f"--line-source must be drawn or pages, not {self.line_source!r}")
         from ppocr_bench.synth.realism import parse_realism
 
         parse_realism(self.realism)  # a one-line error for a bad --realism

@@ -1,10 +1,11 @@
 """Streaming synthetic training data: ``--data synth:LANG[+LANG...]`` renders every training
 sample on the fly, in the DataLoader workers, and writes nothing to disk.
 
-- rec and cls samples are drawn directly as lines (:func:`ppocr_bench.synth.render.
-  render_line_image`, or trdg with ``engine trdg``), not cut from whole pages, though (unless
-  ``realism`` is legacy) drawn as a detector crops a photo (neighbouring text at the edges,
-  loose or tight margins, slight turns, degradations; the cls flip comes after); det samples are
+- rec and cls samples are drawn directly as lines (``lines`` drawn: :func:`ppocr_bench.synth.
+  render.render_line_image`, or trdg with ``engine trdg``), though (unless ``realism`` is
+  legacy) drawn as a detector crops a photo (neighbouring text at the edges, loose or tight
+  margins, slight turns, degradations; the cls flip comes after), or (``lines`` pages) cut
+  from whole rendered pages as a synth folder's crops are (:mod:`.page_lines`); det samples are
   whole pages (:func:`ppocr_bench.synth.pipeline.render_page`): det sample ``i`` of epoch ``e``
   is page ``e * epoch_size + i`` of ``ppocr-bench synth --seed SEED``, the same pixels a synth
   folder of that seed holds.
@@ -48,6 +49,7 @@ from ppocr_bench.text.sampler import get_sampler
 from ppocr_bench.train.datasets import encode_ids
 from ppocr_bench.train.det_augment import DetAugment, det_augment
 from ppocr_bench.train.line_augment import LineAugment, line_augment
+from ppocr_bench.train.page_lines import LINE_SOURCES, PageLines
 from ppocr_bench.train.randaugment import RandAugment, rand_augment
 
 PREFIX = "synth:"
@@ -90,6 +92,9 @@ class StreamSpec:
     vertical: bool = False
     epoch_size: int = EPOCH_SIZE
     realism: Realism = BASE
+    #: rec/cls lines: ``drawn`` on their own, or ``pages``: cut from rendered pages
+    #: (:mod:`.page_lines`)
+    lines: str = "drawn"
 
     def __post_init__(self) -> None:
         try:
@@ -97,11 +102,17 @@ class StreamSpec:
         except PpocrError as exc:
             raise PpocrError(f"--seed {self.seed}: {exc}; streamed training data may not use "
                              "it") from None
+        if self.lines not in LINE_SOURCES:
+            raise PpocrError(f"--line-source must be one of {', '.join(LINE_SOURCES)}, not "
+                             f"{self.lines!r}")
         if self.epoch_size <= 0:
             raise PpocrError(f"--epoch-size must be positive, got {self.epoch_size}")
         if self.vertical and not all(get_lang(lang).vertical for lang in self.langs):
             raise PpocrError("--vertical is only for languages with vertical text (ja, zh), not "
                              + "+".join(lang for lang in self.langs if not get_lang(lang).vertical))
+        if self.engine is Engine.trdg and self.lines == "pages":
+            raise PpocrError("--line-source pages cuts lines from pages, which --synth-engine "
+                             "ours draws; trdg draws lines only (use --line-source drawn)")
         if self.engine is Engine.trdg:
             from ppocr_bench.synth.trdg_engine import load_trdg
 
@@ -122,7 +133,7 @@ class StreamSpec:
         return {"langs": list(self.langs), "seed": self.seed, "kind": self.kind.value,
                 "engine": self.engine.value, "font_dirs": list(self.font_dirs),
                 "vertical": self.vertical, "epoch_size": self.epoch_size,
-                "realism": self.realism.to_json(),
+                "realism": self.realism.to_json(), "lines": self.lines,
                 "photos": photos_used(self.realism),
                 "fonts": {lang: [f.key for f in fs] for lang, fs in faces.items()},
                 "versions": versions()}
@@ -137,6 +148,7 @@ def describe(record: dict[str, Any]) -> str:
             + (f" from {', '.join(record['font_dirs'])}" if record.get("font_dirs") else "")
             + f", realism {Realism.from_json(record.get('realism')).text()}, "
             + f"{len(record.get('photos', []))} background photographs"
+            + (", rec/cls lines cut from pages" if record.get("lines") == "pages" else "")
             + f"; ppocr_bench {v.get('ppocr_bench')}, pillow {v.get('pillow')}, opencv "
             f"{v.get('opencv')}, numpy {v.get('numpy')})")
 
@@ -148,6 +160,8 @@ class _Lines:
                  vocabulary: list[str] | None, max_len: int) -> None:
         self.spec, self.faces, self.max_len = spec, faces, max_len
         self.allowed = None if vocabulary is None else set(vocabulary[1:])
+        self.pages = (PageLines(spec, faces, max_len, self.allowed) if spec.lines == "pages"
+                      else None)
 
     def text(self, rng: np.random.Generator, lang: str, scene: bool,
              lengths: tuple[int, int] | None) -> str:
@@ -165,6 +179,21 @@ class _Lines:
         if not lo <= len(text) <= hi:
             text = sampler.line(rng, lo, hi)
         return " ".join(text.split())
+
+    def sample(self, rng: np.random.Generator, height: int, key: tuple[int, int],
+               lengths: tuple[int, int] | None = None) -> tuple[str, np.ndarray]:
+        """Stream sample ``key``'s (text, BGR line): cut from its page (``lines`` pages: any
+        height, any length within the limit), else drawn (:meth:`draw`)."""
+        if self.pages is None:
+            return self.draw(rng, height, lengths)
+        g = key[0] * self.spec.epoch_size + key[1]
+        text, image = self.pages.cut(rng, g, lambda: self._drawn_rgb(rng, height, None))
+        return text, cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+
+    def _drawn_rgb(self, rng: np.random.Generator, height: int,
+                   lengths: tuple[int, int] | None) -> tuple[str, np.ndarray]:
+        text, image = self.draw(rng, height, lengths)
+        return text, cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
     def draw(self, rng: np.random.Generator, height: int,
              lengths: tuple[int, int] | None = None) -> tuple[str, np.ndarray]:
@@ -224,10 +253,10 @@ class RecStream(Dataset):
         epoch, index = key
         rng = stream_rng(self.spec.seed, epoch, index)
         lengths = None
-        if self.tight:
+        if self.tight and self.spec.lines == "drawn":
             pick = np.random.default_rng([self.spec.seed, epoch, index // self.group, _TAG + 2])
             lengths = self.buckets[int(pick.integers(len(self.buckets)))]
-        text, image = self.lines.draw(rng, self.input_size[1], lengths)
+        text, image = self.lines.sample(rng, self.input_size[1], key, lengths)
         if self.aug is not None:
             image = line_augment(image, self.aug, rng)
         ids = encode_ids(text, self.index) or []  # every character is in it (_Lines.draw)
@@ -253,7 +282,7 @@ class ClsStream(Dataset):
         epoch, index = key
         rng = stream_rng(self.spec.seed, epoch, index)
         height = int(rng.integers(24, self.input_size[1] + 1))
-        _, image = self.lines.draw(rng, height)
+        _, image = self.lines.sample(rng, height, key)
         label = int(rng.random() < 0.5)
         if self.aug is not None:
             image = line_augment(image, self.aug, rng)

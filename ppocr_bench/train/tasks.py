@@ -167,7 +167,8 @@ def stream_spec(config: TrainConfig) -> StreamSpec:
                       kind=Kind(config.synth_kind), engine=Engine(config.synth_engine),
                       font_dirs=config.font_dir, vertical=config.vertical,
                       epoch_size=config.epoch_size,
-                      realism=parse_realism(config.realism, config.background_dir))
+                      realism=parse_realism(config.realism, config.background_dir),
+                      lines=config.line_source)
 
 
 def validation_labels(config: TrainConfig) -> Path | None:
