@@ -74,8 +74,18 @@ def _rows(det: bool) -> tuple[Row, ...]:
                 if not (det and name in _REC_ONLY))
     # rec: legacy differs from base in its data path too (folders of both kinds, not streamed
     # scene lines); base-folder keeps legacy's path with every option on, to tell them apart.
-    folder = () if det else (Row("base-folder", {"data": "synth-folder:en+fr+de"},
-                                 "synth folders as legacy, every option on"),)
+    # base-pages*: the stream, every option on, its lines cut from rendered pages as folders'
+    # are (train --line-source pages), of scene pages as base or of both kinds as folders
+    folder = () if det else (
+        Row("base-folder", {"data": "synth-folder:en+fr+de"},
+            "synth folders as legacy, every option on"),
+        Row("base-pages", {"line_source": "pages"}, "every option on, lines cut from streamed "
+            "scene pages"),
+        Row("base-pages-both", {"line_source": "pages", "synth_kind": "both"},
+            "every option on, lines cut from streamed scene and document pages"),
+        Row("pages-both-no-crops", {"line_source": "pages", "synth_kind": "both",
+                                    "realism": "-crops"},
+            "base-pages-both with tight crops"))
     return (Row("base", {}, "every option on"), legacy, *folder, *off)
 
 
