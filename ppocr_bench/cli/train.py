@@ -34,6 +34,8 @@ def train(
     lr: float = typer.Option(1e-3, "--lr"),
     end_lr: float = typer.Option(0.0, "--end-lr"),
     warmup_steps: int = typer.Option(None, "--warmup-steps"),
+    schedule: str = typer.Option("cosine", "--schedule", help="The lr after the warm-up: "
+                                 "cosine (decaying to --end-lr) or constant."),
     weight_decay: float = typer.Option(None, "--weight-decay", help="L2 (rec default 1e-5)."),
     grad_clip: float = typer.Option(None, "--grad-clip"),
     augment: bool = typer.Option(True, "--augment/--no-augment"),
@@ -90,7 +92,8 @@ def train(
     stop_at: int = typer.Option(None, "--stop-at", help="Checkpoint at this step and stop "
                                 "(the schedule stays that of --steps); --resume continues."),
 ) -> None:
-    """Train a det, cls or rec model (Adam, cosine with warm-up, the paper's augmentations)."""
+    """Train a det, cls or rec model (Adam, warm-up then cosine decay or --schedule constant,
+    the paper's augmentations)."""
     values = {name: value for name, value in locals().items() if name not in NOT_CONFIG}
     # the options typed, as opposed to defaults: --resume refuses those that change the run
     from ppocr_bench.train import RichTrainProgress, TrainConfig, parse_overrides, resume_config

@@ -2,7 +2,9 @@
 reference row) and a PNG (one bar panel per part and eval set).
 
 Spread is the sample standard deviation over seeds (0 with one seed). A row's change against
-the reference is "beyond the spread" when ``|delta| > sqrt(sd_row^2 + sd_ref^2)``.
+the reference is "beyond the spread" when ``|delta| > sqrt(sd_row^2 + sd_ref^2)``. Beside the
+scores: the size of our trained model (fp32 MB, and int8 MB for a quantisation-aware trained
+one, as the runner measured it) and, in columns of their own, the paper's figures for the row.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from ppocr_bench.experiments.table import METRIC_NAMES, METRICS, Table
 
 #: The metrics drawn, a panel each (per part and eval set).
 PLOTTED = {"det": ("hmean",), "cls": ("acc",), "rec": ("acc", "norm_edit_dis")}
+#: Our model sizes (``scores.json`` "size") and their column titles.
+SIZES = {"fp32_mb": "size MB (fp32)", "int8_mb": "int8 MB"}
 
 
 def _stats(values: list[float]) -> dict[str, float]:
@@ -39,8 +43,11 @@ def collect(table: Table, runs: list[PlannedRun]) -> dict[str, Any]:
                                                 "reference": run.part.reference,
                                                 "evals": [e.name for e in run.part.evals]})
         row = part["rows"].setdefault(run.row.name, {"note": run.row.note, "paper": run.row.paper,
-                                                     "seeds": [], "scores": {}, "train_s": []})
+                                                     "seeds": [], "scores": {}, "train_s": [],
+                                                     "size": {}})
         row["seeds"].append(run.seed)
+        for key, value in (record.get("size") or {}).items():
+            row["size"].setdefault(key, []).append(value)
         row["train_s"].append(record.get("train_seconds") or 0.0)
         row["samples_seen"] = record.get("samples_seen")
         for ev, scores in record["scores"].items():
@@ -53,6 +60,7 @@ def collect(table: Table, runs: list[PlannedRun]) -> dict[str, Any]:
         for row in part["rows"].values():
             row["scores"] = {ev: {m: _stats(v) for m, v in ms.items()}
                              for ev, ms in row["scores"].items()}
+            row["size"] = {k: sum(v) / len(v) for k, v in row["size"].items()}
         ref = part["rows"].get(part["reference"])
         for name, row in part["rows"].items():
             if ref is None or name == part["reference"]:
@@ -95,14 +103,19 @@ def markdown(result: dict[str, Any], command: str = "") -> str:
         lines += [f"Command: `{command}`", ""]
     lines += [f"Runs scored: {result['runs_done']} of {result['runs_planned']}. Cells: mean ± "
               "sample sd over seeds; in brackets the change against the part's reference row, "
-              "`*` where it exceeds the combined spread sqrt(sd² + sd_ref²).", ""]
+              "`*` where it exceeds the combined spread sqrt(sd² + sd_ref²). Size: MB (10^6 "
+              "bytes) of our trained model's float tensors (int8: its int8 deployment, for "
+              "quantisation-aware training). `paper:` columns: the paper's figures for the row, "
+              "as reported, not ours.", ""]
     for name, part in result["parts"].items():
         metrics = METRICS[part["task"]]
         cols = [(ev, m) for ev in part["evals"] for m in metrics
                 if any(m in r["scores"].get(ev, {}) for r in part["rows"].values())]
-        paper_cols = sorted({k for r in part["rows"].values() for k in r["paper"]})
+        sizes = [k for k in SIZES if any(k in r.get("size", {}) for r in part["rows"].values())]
+        paper_cols = list(dict.fromkeys(k for r in part["rows"].values() for k in r["paper"]))
         head = ["row", "seeds"] + [f"{ev}: {METRIC_NAMES[m]}" for ev, m in cols]
-        head += [f"paper: {c}" for c in paper_cols] + ["train min/run"]
+        head += [SIZES[k] for k in sizes] + [f"paper: {c}" for c in paper_cols]
+        head += ["train min/run"]
         lines += [f"**{name}** ({part['task']}; reference row: {part['reference'] or '-'})", "",
                   "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         for row_name, row in part["rows"].items():
@@ -111,6 +124,7 @@ def markdown(result: dict[str, Any], command: str = "") -> str:
             for ev, m in cols:
                 delta = row.get("delta", {}).get(ev, {}).get(m)
                 cells.append(_cell(row["scores"].get(ev, {}).get(m)) + _delta_cell(delta))
+            cells += [f"{row['size'][k]:.2f}" if k in row.get("size", {}) else "-" for k in sizes]
             cells += [f"{row['paper'][c]}" if c in row["paper"] else "" for c in paper_cols]
             cells.append(f"{sum(row['train_s']) / max(len(row['train_s']), 1) / 60:.1f}")
             lines.append("| " + " | ".join(cells) + " |")

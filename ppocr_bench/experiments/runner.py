@@ -4,13 +4,18 @@ then scored on the part's eval sets.
 Layout of ``OUT`` (``ppocr-bench reproduce TABLE --out OUT``)::
 
     OUT/PART/ROW/seed-S/         a training run folder (ppocr_bench.train)
-    OUT/PART/ROW/seed-S/scores.json   the run's scores, written once it is scored
+    OUT/PART/ROW/seed-S/scores.json   the run's scores (and its model's size), once scored
+    OUT/PART/ROW/seed-S/init_pruned.safetensors   a pruned row's start (``Row.prune``)
     OUT/TABLE.json, TABLE.md, TABLE.png   the table (:mod:`.report`)
 
 Each run is resumable and skipped when done: a run with ``scores.json`` is done (its recorded
 options must be the planned ones, or the runner refuses to mix them); a run with a checkpoint
 is resumed (``ckpt_every`` is a fifth of the budget, so a kill loses at most that); a trained
 run without scores is only scored. Seeds are 1..N (training seeds; the eval sets' are refused).
+
+A row with ``init_from`` starts from that row's final weights of the same seed (FPGM-pruned
+first with ``prune``): :func:`plan` lists that row's runs too, before it, and :func:`execute`
+trains it first when it is not done.
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ DATA_LABELS = {"det": "det_label.txt", "cls": "cls_label.txt", "rec": "rec_gt.tx
 DATA_SEED = 5000
 #: Rec lines a synth page yields, about (scenes 3-12, documents 20-40): sizes the folders.
 LINES_PER_PAGE = 12
+FINAL = "final.safetensors"
+#: A pruned row's start: its source row's final weights, FPGM-pruned, in the row's run folder.
+PRUNED_INIT = "init_pruned.safetensors"
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,8 @@ class PlannedRun:
         overrides = {**self.part.base.get("overrides", {}), **self.row.options.get("overrides", {})}
         if overrides:
             options["overrides"] = overrides
+        if self.row.init_from:
+            options["init_from"] = {"row": self.row.init_from, "prune": self.row.prune}
         return {**options, "task": self.part.task, "steps": self.steps, "seed": self.seed}
 
     @property
@@ -71,10 +81,28 @@ class PlannedRun:
         """Where a ``synth-folder:`` row's rendered data lies (shared by the row's seeds)."""
         return self.folder.parents[2] / "_data" / f"{self.part.name}-{self.row.name}"
 
+    def source(self) -> PlannedRun | None:
+        """The run of the row this one starts from (``Row.init_from``), same seed; or None."""
+        if not self.row.init_from:
+            return None
+        row = self.part.row(self.row.init_from)
+        return PlannedRun(self.part, row, self.seed, self.budget,
+                          self.folder.parents[1] / row.name / self.folder.name)
+
+    def init_weights(self) -> Path | None:
+        """What an ``init_from`` row starts from: the source's final weights, or their pruned
+        copy in this run's folder (:func:`prepare_init` writes it)."""
+        source = self.source()
+        if source is None:
+            return None
+        return source.folder / FINAL if self.row.prune is None else self.folder / PRUNED_INIT
+
     def config(self) -> Any:
         from ppocr_bench.train import TrainConfig
 
         options = self.options()
+        if options.pop("init_from", None):
+            options["init"] = str(self.init_weights())
         if str(options["data"]).startswith(FOLDER_PREFIX):
             options["data"] = str(self.data_dir / DATA_LABELS[self.part.task])
         return TrainConfig(**options, out=str(self.folder), ckpt_every=max(1, self.steps // 5),
@@ -91,7 +119,7 @@ def plan(table: Table, out: Path, *, budget: int | None = None, seeds: int | Non
     chosen = [table.part(p) for p in parts] if parts else list(table.parts)
     runs = []
     for part in chosen:
-        names = [part.row(r).name for r in rows if any(x.name == r for x in part.rows)] \
+        names = _with_sources(part, [r for r in rows if any(x.name == r for x in part.rows)]) \
             if rows else [r.name for r in part.rows]
         if rows and not names:
             continue
@@ -104,6 +132,17 @@ def plan(table: Table, out: Path, *, budget: int | None = None, seeds: int | Non
     return runs
 
 
+def _with_sources(part: Part, names: list[str]) -> list[str]:
+    """``names`` with, before each, the rows it starts from (``Row.init_from``), once each."""
+    out: list[str] = []
+    for name in names:
+        chain = [name]
+        while part.row(chain[0]).init_from:
+            chain.insert(0, part.row(chain[0]).init_from)
+        out += [n for n in chain if n not in out]
+    return out
+
+
 def status(run: PlannedRun) -> str:
     """done (scored), trained (final weights, not scored), partial (a checkpoint) or new."""
     scores = run.folder / SCORES
@@ -113,7 +152,7 @@ def status(run: PlannedRun) -> str:
             raise PpocrError(f"{scores}: this run was made with other options than the table's "
                              "now; remove its folder or use another --out")
         return "done"
-    if (run.folder / "final.safetensors").exists():
+    if (run.folder / FINAL).exists():
         return "trained"
     if run.folder.exists() and list_checkpoints(run.folder):
         return "partial"
@@ -143,6 +182,8 @@ def execute(run: PlannedRun, progress: Any = None,
             if on_phase:
                 on_phase("synth")
             prepare_folders(run)
+        if state == "new" and run.row.init_from:
+            prepare_init(run, progress, on_phase)
         if on_phase:
             on_phase("train")
         train(run.config(), progress, resume=state == "partial")
@@ -152,9 +193,33 @@ def execute(run: PlannedRun, progress: Any = None,
     record = {"table_run": run.label, "options": run.options(),
               "train_seconds": result.get("train_seconds"),
               "samples_seen": run.steps * int(run.config().batch_size),
-              "scores": score_run(run), "seconds_this_call": time.perf_counter() - started}
+              "scores": score_run(run), "size": model_size(run.folder / FINAL),
+              "seconds_this_call": time.perf_counter() - started}
     atomic_write_text(run.folder / SCORES, json.dumps(record, indent=2, sort_keys=True) + "\n")
     return record
+
+
+def prepare_init(run: PlannedRun, progress: Any = None,
+                 on_phase: Callable[[str], None] | None = None) -> Path:
+    """What an ``init_from`` run starts from (:meth:`PlannedRun.init_weights`): its source run
+    executed first unless done, its final weights FPGM-pruned into the run folder when the row
+    prunes (every prunable layer at ``Row.prune``, :func:`ppocr_bench.slim.run.run_prune`)."""
+    source, target = run.source(), run.init_weights()
+    assert source is not None and target is not None, f"{run.label} starts from no row"
+    if status(source) != "done":
+        execute(source, progress, None if on_phase is None else
+                (lambda name: on_phase(f"{source.label} {name}")))
+    if run.row.prune is None:
+        return target
+    from ppocr_bench.slim.run import load_source, run_prune
+
+    if on_phase:
+        on_phase("prune")
+    model, sha = load_source(source.folder / FINAL)
+    run.folder.mkdir(parents=True, exist_ok=True)
+    run_prune(model, target, ratio=run.row.prune, source=str(source.folder / FINAL),
+              source_sha256=sha)
+    return target
 
 
 def prepare_folders(run: PlannedRun) -> Path:
@@ -191,7 +256,7 @@ def score_run(run: PlannedRun) -> dict[str, dict[str, float] | str]:
 
     from ppocr_bench.models.checkpoint import load_model
 
-    model = load_model(run.folder / "final.safetensors")
+    model = load_model(run.folder / FINAL)
     with torch.inference_mode():
         return {ev.name: (score_model(model, folder, ev) if (folder := ev.folder()) else "absent")
                 for ev in run.part.evals}
@@ -218,3 +283,17 @@ def score_model(model: Any, folder: Path, ev: EvalSet) -> dict[str, float]:
                           max_samples=ev.limit, skip_bad=False)
         scores = validate_lines(model, data, device, texts=data.texts)
     return {k: float(scores[k]) for k in (*METRICS[model.task], "n") if k in scores}
+
+
+def model_size(weights: Path) -> dict[str, float]:
+    """``fp32_mb``: MB (10^6 bytes) of the float tensors of the model in ``weights``, as
+    trained; ``int8_mb`` as well for a quantisation-aware trained one: its int8 deployment
+    (:func:`ppocr_bench.eval.bench.size_mb`)."""
+    from ppocr_bench.eval.bench import size_mb
+    from ppocr_bench.models.checkpoint import load_model
+
+    model = load_model(weights)
+    size = {"fp32_mb": size_mb(model=model)}
+    if getattr(model, "quant", None):
+        size["int8_mb"] = size_mb(weights)
+    return size

@@ -7,6 +7,8 @@ preset, streamed data and its ``realism``, ``init``, batch size, ``overrides`` o
 :class:`EvalSet`\\ s every row is scored on. The runner (:mod:`.runner`) trains each row
 ``budget`` steps for each seed and scores it; the paper's own figures for a row, where a table
 reproduces one of its tables, ride along in ``Row.paper`` and are shown in their own columns.
+A row may start from another row's final weights (``Row.init_from``), FPGM-pruned first
+(``Row.prune``): the paper's prune-then-fine-tune step.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ METRICS = {"det": ("hmean", "precision", "recall"), "cls": ("acc",),
 #: Column titles of the metrics.
 METRIC_NAMES = {"hmean": "det hmean", "precision": "precision", "recall": "recall",
                 "acc": "accuracy", "norm_edit_dis": "1-NED"}
+#: Real ICDAR 2015 photos (300 images, 1,346 word crops) in the synth layout, where present.
+REAL_IC15 = "../shared/real/ic15-train-300"
 
 
 @dataclass(frozen=True)
@@ -60,12 +64,26 @@ class EvalSet:
 @dataclass(frozen=True)
 class Row:
     """One row: the part's base options changed by ``options``. ``paper``: the paper's figures
-    for the row (column -> value), shown beside ours and never mixed with them."""
+    for the row (column -> value), shown beside ours and never mixed with them.
+
+    ``init_from``: an earlier row of the part whose final weights (of the same seed) this row
+    starts from, the runner training that row first; ``prune``: those weights FPGM-pruned
+    first, this share of every prunable layer's filters (:mod:`ppocr_bench.slim`), in (0, 1).
+    """
 
     name: str
     options: dict[str, Any] = field(default_factory=dict)
     note: str = ""
     paper: dict[str, float] = field(default_factory=dict)
+    init_from: str = ""
+    prune: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.prune is not None and not (self.init_from and 0.0 < self.prune < 1.0):
+            raise PpocrError(f"row {self.name}: prune needs init_from (the row it prunes) and "
+                             f"a ratio in (0, 1), got {self.prune}")
+        if self.init_from and "init" in self.options:
+            raise PpocrError(f"row {self.name}: give init_from or an init option, not both")
 
 
 @dataclass(frozen=True)
@@ -91,6 +109,10 @@ class Part:
         names = [row.name for row in self.rows]
         if len(set(names)) != len(names):
             raise PpocrError(f"part {self.name}: row names repeat ({', '.join(names)})")
+        for i, row in enumerate(self.rows):
+            if row.init_from and row.init_from not in names[:i]:
+                raise PpocrError(f"part {self.name}: row {row.name} starts from "
+                                 f"{row.init_from!r}, which is no earlier row")
         if self.reference and self.reference not in names:
             raise PpocrError(f"part {self.name}: reference row {self.reference!r} is not a row")
 

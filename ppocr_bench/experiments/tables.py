@@ -8,13 +8,14 @@
   fine-tuned from zoo/mobile v1 for ``budget`` steps, scored on ``../shared/real/
   ic15-train-300`` (real ICDAR 2015 photos; skipped where absent) and the default synthetic en
   eval set.
+- ``paper-det``, ``paper-cls``, ``paper-rec``: the paper's ablation tables at our scale
+  (:mod:`.paper_tables`).
 """
 
 from __future__ import annotations
 
-from ppocr_bench.experiments.table import EvalSet, Part, Row, Table
-
-REAL_IC15 = "../shared/real/ic15-train-300"
+from ppocr_bench.experiments.paper_tables import PAPER_CLS, PAPER_DET, PAPER_REC
+from ppocr_bench.experiments.table import REAL_IC15, EvalSet, Part, Row, Table
 
 _SMOKE_EVAL = EvalSet("synth-smoke", "en", path=None, limit=8)
 
@@ -115,4 +116,4 @@ SYNTH_REALISM = Table(
     ),
 )
 
-TABLES = {t.name: t for t in (SMOKE, SYNTH_REALISM)}
+TABLES = {t.name: t for t in (SMOKE, SYNTH_REALISM, PAPER_DET, PAPER_CLS, PAPER_REC)}

@@ -1,8 +1,9 @@
 """``TrainConfig``: everything that decides a training run, frozen and JSON round-trippable.
 
 Task defaults follow the PP-OCR recipes (PAPER.md): Adam lr 1e-3, cosine decay with linear
-warm-up, L2 1e-5 for the recognizer (0 for det and cls, as PaddleOCR's mobile configs), batch 8
-(the paper's 8/GPU for det; cls/rec used 512/256 on GPUs, far beyond a 2-core CPU).
+warm-up (``schedule`` "constant" keeps the rate after the warm-up instead), L2 1e-5 for the
+recognizer (0 for det and cls, as PaddleOCR's mobile configs), batch 8 (the paper's 8/GPU for
+det; cls/rec used 512/256 on GPUs, far beyond a 2-core CPU).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ppocr_bench.slim.quant import QUANTIZERS
 from ppocr_bench.train.det_augment import DetAugment
 from ppocr_bench.train.line_augment import LineAugment
 from ppocr_bench.train.randaugment import RandAugment
+from ppocr_bench.train.schedules import SCHEDULES
 
 WEIGHT_DECAY = {"det": 0.0, "cls": 0.0, "rec": 1e-5}
 DEFAULT_PRESET = {"det": "det_mv3_db", "cls": "cls_mv3", "rec": "rec_mv3_crnn"}
@@ -52,8 +54,9 @@ class TrainConfig:
     (``create_model(preset, **overrides)``). data / val: synth output folders (or any folder with
     ``det/label.txt``, ``cls/cls_gt.txt``, ``rec/rec_gt.txt``) or the label file itself.
     out: the run folder. steps, or epochs (steps = epochs * batches per epoch); exactly one.
-    warmup_steps: None -> min(2 epochs, 10 % of the steps). weight_decay: coupled L2 (Paddle's
-    ``L2Decay``); None -> task default. grad_clip: max global grad norm, None = off.
+    warmup_steps: None -> min(2 epochs, 10 % of the steps). schedule: the lr after the warm-up,
+    "cosine" (decaying to ``end_lr``) or "constant" (:mod:`.schedules`). weight_decay: coupled
+    L2 (Paddle's ``L2Decay``); None -> task default. grad_clip: max global grad norm, None = off.
     augment: False turns all augmentation off; augment_off: names from :data:`AUGMENTATIONS`
     to switch off one by one. det_size: square training crop (paper 640/960). max_samples: use
     only the first N label lines (overfitting tests). workers: DataLoader processes (None: auto,
@@ -82,6 +85,7 @@ class TrainConfig:
     lr: float = 1e-3
     end_lr: float = 0.0
     warmup_steps: int | None = None
+    schedule: str = "cosine"
     weight_decay: float | None = None
     grad_clip: float | None = None
     augment: bool = True
@@ -139,6 +143,12 @@ class TrainConfig:
         if self.quant is not None and self.quant not in QUANTIZERS:
             raise PpocrError(f"--quant must be {' or '.join(QUANTIZERS)} (or none), not "
                              f"{self.quant!r}")
+        if self.schedule not in SCHEDULES:
+            raise PpocrError(f"--schedule must be {' or '.join(SCHEDULES)}, not "
+                             f"{self.schedule!r}")
+        if self.schedule == "constant" and self.end_lr:
+            raise PpocrError("--end-lr is where the cosine schedule ends: leave it out with "
+                             "--schedule constant")
         if self.task == "det" and self.det_size % 32:
             raise PpocrError(f"det_size must be a multiple of 32, got {self.det_size}")
         self._check_stream()
@@ -268,7 +278,7 @@ class TrainConfig:
         """One line for a zoo card: optimizer, schedule, regularization, augmentation."""
         aug = [a for a in AUGMENTATIONS[self.task] if self.aug_on(a)]
         length = f"{self.steps} steps" if self.steps else f"{self.epochs} epochs"
-        return (f"ppocr-bench train {self.task}: Adam lr {self.lr:g} cosine + warm-up "
+        return (f"ppocr-bench train {self.task}: Adam lr {self.lr:g} {self.schedule} + warm-up "
                 f"{self.warmup_steps if self.warmup_steps is not None else 'auto'}, L2 {self.l2:g}, "
                 f"grad clip {self.grad_clip}, batch {self.batch_size}, {length}, seed {self.seed}, "
                 f"augment {'+'.join(aug) or 'none'}"

@@ -1,12 +1,13 @@
 """``train(config) -> RunResult``: the PP-OCR training loop for det, cls and rec.
 
-Adam (lr 1e-3), cosine decay with linear warm-up (:mod:`.schedules`), coupled L2 weight decay
-(PaddleOCR's ``L2Decay``: added to the gradient, Adam's ``weight_decay``), optional global
-gradient-norm clipping. Losses: DB (det, :func:`ppocr_bench.losses.db_loss.db_loss`), cross
-entropy (cls), CTC with blank 0 summed per line and averaged over the batch (rec, as
-PaddleOCR's ``CTCLoss``). ``quant`` "pact": quantisation-aware training of the model
-quantised after its initialisation (:mod:`ppocr_bench.slim.quant`; the PACT alphas with their own
-L2 of 2e-5), resumable like any run (alphas and moving-average scales are in the checkpoint).
+Adam (lr 1e-3), linear warm-up then cosine decay or, with ``schedule`` "constant", a constant
+rate (:mod:`.schedules`), coupled L2 weight decay (PaddleOCR's ``L2Decay``: added to the
+gradient, Adam's ``weight_decay``), optional global gradient-norm clipping. Losses: DB (det,
+:func:`ppocr_bench.losses.db_loss.db_loss`), cross entropy (cls), CTC with blank 0 summed per
+line and averaged over the batch (rec, as PaddleOCR's ``CTCLoss``). ``quant`` "pact":
+quantisation-aware training of the model quantised after its initialisation
+(:mod:`ppocr_bench.slim.quant`; the PACT alphas with their own L2 of 2e-5), resumable like any
+run (alphas and moving-average scales are in the checkpoint).
 
 Run folder: ``config.json`` (with where the data lies, :mod:`.run_folder`), ``charset.txt``
 (rec), ``log.jsonl``, ``ckpt/`` (see :mod:`.checkpoints`), ``best.safetensors`` (best validation
@@ -56,7 +57,7 @@ from ppocr_bench.train.datasets import ResumableBatchSampler, worker_init
 from ppocr_bench.train.progress import NullProgress, TrainProgress
 from ppocr_bench.train.result import RunResult
 from ppocr_bench.train.run_folder import check_resumable, check_same_stream, save_run_config
-from ppocr_bench.train.schedules import cosine_warmup_lr, set_lr
+from ppocr_bench.train.schedules import SCHEDULES, set_lr
 
 @dataclass(frozen=True)
 class _Dist:
@@ -164,6 +165,7 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     total = config.steps or config.epochs * per_epoch  # type: ignore[operator]
     warmup = (config.warmup_steps if config.warmup_steps is not None
               else min(2 * per_epoch, total // 10))
+    schedule = SCHEDULES[config.schedule]
     optimizer = torch.optim.Adam(param_groups(model, config.l2), lr=config.lr,
                                  weight_decay=config.l2)
     if config.amp and device.type != "cuda":
@@ -212,8 +214,8 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     model.train()
     for batch in loader:
         data_s += time.perf_counter() - waited  # the step waited this long for its batch
-        lr = cosine_warmup_lr(step, base_lr=config.lr, total_steps=total, warmup_steps=warmup,
-                              end_lr=config.end_lr)
+        lr = schedule(step, base_lr=config.lr, total_steps=total, warmup_steps=warmup,
+                      end_lr=config.end_lr)
         set_lr(optimizer, lr)
         losses = tasks.loss(net, config.task, batch, device, amp=config.amp)
         optimizer.zero_grad(set_to_none=True)

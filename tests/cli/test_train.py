@@ -92,3 +92,13 @@ def test_bad_train_input_is_one_line_before_any_work(tiny_set, tmp_path):
     one_line_error(run("train", "cls", "--data", data, "--out", "r", "--steps", 1, *TINY,
                        cwd=tmp_path), f"cls_gt.txt:1: image {first} not found (1 of 4 listed")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["en", "file"]  # nothing written
+
+
+def test_schedule_option_is_checked_in_one_line(tiny_set, tmp_path):
+    one_line_error(run("train", "cls", "--data", tiny_set, "--out", "r", "--steps", 1,
+                       "--schedule", "step", *TINY, cwd=tmp_path),
+                   "--schedule must be cosine or constant, not 'step'")
+    one_line_error(run("train", "cls", "--data", tiny_set, "--out", "r", "--steps", 1,
+                       "--schedule", "constant", "--end-lr", "1e-5", *TINY, cwd=tmp_path),
+                   "--end-lr is where the cosine schedule ends")
+    assert not (tmp_path / "r").exists()

@@ -70,6 +70,7 @@ def test_a_killed_table_resumes_and_skips_finished_runs(tmp_path, tiny_set):
         record = json.loads((run.folder / "scores.json").read_text())
         assert record["options"]["steps"] == STEPS and record["options"]["seed"] == run.seed
         assert set(record["scores"]["tiny"]) == {"acc", "norm_edit_dis", "n"}
+        assert record["size"]["fp32_mb"] > 0 and "int8_mb" not in record["size"]
         assert record["scores"]["tiny"]["n"] > 0
 
 
@@ -139,6 +140,7 @@ def test_folder_rows_render_synth_folders_first(tmp_path):
 def test_cli_lists_tables_and_reports_without_training(tmp_path):
     listed = cli("reproduce", "list")
     assert listed.returncode == 0 and "synth-realism" in listed.stdout and "smoke" in listed.stdout
+    assert all(name in listed.stdout for name in ("paper-det", "paper-cls", "paper-rec"))
     one_line_error(cli("reproduce", "nope"), "unknown table 'nope'")
     one_line_error(cli("reproduce", "smoke", "--budget", "0"), "--budget and --seeds")
     report = cli("reproduce", "smoke", "--out", tmp_path, "--report-only")
