@@ -72,7 +72,7 @@ def train(
     realism: str = typer.Option("base", "--realism", help="Streaming: base, legacy, or base "
                                 "with options off, e.g. -photos,-blur (see `ppocr-bench synth "
                                 "--help`)."),
-    line_source: str = typer.Option("drawn", "--line-source", help="Streaming rec/cls: "
+    line_source: str = typer.Option("pages", "--line-source", help="Streaming rec/cls: "
                                     "drawn (lines drawn on their own) or pages (cut from "
                                     "rendered scene/document pages, as synth folders are)."),
     background_dir: list[Path] = typer.Option(None, "--background-dir", help="Streaming: "

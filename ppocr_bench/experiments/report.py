@@ -101,12 +101,16 @@ def markdown(result: dict[str, Any], command: str = "") -> str:
         lines += [result["description"], ""]
     if command:
         lines += [f"Command: `{command}`", ""]
-    lines += [f"Runs scored: {result['runs_done']} of {result['runs_planned']}. Cells: mean ± "
+    rows = [r for part in result["parts"].values() for r in part["rows"].values()]
+    legend = (f"Runs scored: {result['runs_done']} of {result['runs_planned']}. Cells: mean ± "
               "sample sd over seeds; in brackets the change against the part's reference row, "
-              "`*` where it exceeds the combined spread sqrt(sd² + sd_ref²). Size: MB (10^6 "
-              "bytes) of our trained model's float tensors (int8: its int8 deployment, for "
-              "quantisation-aware training). `paper:` columns: the paper's figures for the row, "
-              "as reported, not ours.", ""]
+              "`*` where it exceeds the combined spread sqrt(sd² + sd_ref²).")
+    if any(r.get("size") for r in rows):
+        legend += (" Size: MB (10^6 bytes) of our trained model's float tensors (int8: its int8 "
+                   "deployment, for quantisation-aware training).")
+    if any(r["paper"] for r in rows):
+        legend += " `paper:` columns: the paper's figures for the row, as reported, not ours."
+    lines += [legend, ""]
     for name, part in result["parts"].items():
         metrics = METRICS[part["task"]]
         cols = [(ev, m) for ev in part["evals"] for m in metrics

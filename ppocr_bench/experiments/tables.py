@@ -56,7 +56,7 @@ _REC_BASE = {
     "preset": "rec_mv3_crnn", "data": "synth:en+fr+de", "synth_kind": "scene",
     "charset": "lang:en+fr+de", "init": "zoo/mobile/rec_rec_latin.safetensors",
     "overrides": {"input_size": [3, 32, 160]}, "batch_size": 32, "lr": 5e-4, "warmup_steps": 20,
-    "grad_clip": 10.0, "max_text_length": 16,
+    "grad_clip": 10.0, "max_text_length": 16, "line_source": "drawn",
 }
 _DET_BASE = {
     "preset": "det_mv3_db", "data": "synth:en", "synth_kind": "scene",
@@ -97,7 +97,8 @@ SYNTH_REALISM = Table(
     seeds=2,
     description=(
         "Each row fine-tunes zoo/mobile v1 (Latin rec, det) on streamed synthesis for the budget "
-        "(rec: scene lines of en, fr and de up to 16 characters, batch 32, 32 x 160; det: a "
+        "(rec: scene lines of en, fr and de up to 16 characters, drawn on their own, or cut from "
+        "streamed pages in the base-pages rows, batch 32, 32 x 160; det: a "
         "third of the steps, batch 8, 320 crops of en scene pages), then scores the "
         "final weights on the 300 real ICDAR 2015 photos (1,346 word crops) and on the default "
         "synthetic en eval set (det with the default post-processing, not v1's tuned one). "

@@ -115,7 +115,7 @@ class TrainConfig:
     rec_width: str = "bucket"
     amp: bool = False
     realism: str = "base"
-    line_source: str = "drawn"
+    line_source: str = "pages"
     background_dir: tuple[str, ...] = ()
     quant: str | None = None
 
@@ -246,6 +246,10 @@ class TrainConfig:
         data["font_dir"] = tuple(data.get("font_dir", ()))
         data["background_dir"] = tuple(data.get("background_dir", ()))
         data.setdefault("realism", "legacy")  # a run from before the realism options
+        # a rec/cls run from before --line-source pages streamed drawn lines; det reads no lines,
+        # so its old runs are the same run under today's default
+        if data.get("task") != "det":
+            data.setdefault("line_source", "drawn")
         return cls(**data)
 
     def command(self) -> str:

@@ -94,7 +94,7 @@ class StreamSpec:
     realism: Realism = BASE
     #: rec/cls lines: ``drawn`` on their own, or ``pages``: cut from rendered pages
     #: (:mod:`.page_lines`)
-    lines: str = "drawn"
+    lines: str = "pages"
 
     def __post_init__(self) -> None:
         try:

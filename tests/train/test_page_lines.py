@@ -118,3 +118,12 @@ def test_bad_line_sources_are_refused_in_one_line(tmp_path):
         StreamSpec(("en",), engine=Engine.trdg, lines="pages")
     one_line_error(cli("train", "rec", "--data", "synth:en", "--out", tmp_path / "q", "--steps",
                        "1", "--line-source", "words"), "--line-source must be drawn or pages")
+
+
+def test_runs_from_before_line_sources_keep_drawn_lines_and_det_runs_the_default(tmp_path):
+    old = _config(tmp_path).to_dict()
+    del old["line_source"]
+    assert TrainConfig.from_dict(old).line_source == "drawn"
+    det = TrainConfig(task="det", data="synth:en", out=str(tmp_path), steps=1).to_dict()
+    del det["line_source"]
+    assert TrainConfig.from_dict(det).line_source == TrainConfig.line_source == "pages"
