@@ -1,4 +1,5 @@
-"""Small building blocks shared by backbones and necks: conv+BN+activation and squeeze-excite."""
+"""Small building blocks shared by backbones and necks: conv+BN+activation and squeeze-excite
+(Paddle's gate slope 0.2, or PyTorch's hard sigmoid x/6 + 0.5)."""
 
 from __future__ import annotations
 
@@ -68,6 +69,25 @@ class SqueezeExcite(nn.Module):
             nn.ReLU(),
             nn.Conv2d(squeezed, channels, 1),
             PaddleHardSigmoid(),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * self.gate(x)
+
+
+class HardSqueezeExcite(nn.Module):
+    """Squeeze-excite with PyTorch's hard sigmoid (x/6 + 0.5, Paddle's ``F.hardsigmoid``
+    default), as PP-LCNet and MobileNetV1Enhance use it: avgpool, 1x1 to C/4, ReLU, 1x1 back.
+    (B, C, H, W) -> (B, C, H, W)."""
+
+    def __init__(self, channels: int, reduction: int = 4) -> None:
+        super().__init__()
+        self.gate = nn.Sequential(
+            nn.AdaptiveAvgPool2d(1),
+            nn.Conv2d(channels, channels // reduction, 1),
+            nn.ReLU(),
+            nn.Conv2d(channels // reduction, channels, 1),
+            nn.Hardsigmoid(),
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -10,7 +10,7 @@ from torch import nn
 from ppocr_bench.models.heads.ctc_head import ctc_vocabulary
 
 if TYPE_CHECKING:
-    from ppocr_bench.models.presets import ModelSpec
+    from ppocr_bench.models.spec import ModelSpec
 
 
 class OcrModel(nn.Module):

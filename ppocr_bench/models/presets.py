@@ -9,25 +9,21 @@ PP-OCR paper ablates is a spec field that :func:`create_model` accepts as an ove
 A field that is None in a preset does not apply to it (``hidden_size`` for a detector,
 ``scale`` for a ResNet); overriding it is an error rather than a silent no-op. ``pruned``
 applies to every preset: the channels an FPGM-pruned network keeps (:mod:`ppocr_bench.slim`).
+The spec itself and the checks of its fields live in :mod:`ppocr_bench.models.spec`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from dataclasses import dataclass
-from enum import Enum
 from typing import Any
 
 from torch import nn
 
 from ppocr_bench.data.labels import Task
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.models.backbones.mobilenet_v3 import (
-    SUPPORTED_SCALES,
-    MobileNetV3Large,
-    MobileNetV3Small,
-)
+from ppocr_bench.models.backbones.mobilenet_v1_enhance import MobileNetV1Enhance
+from ppocr_bench.models.backbones.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 from ppocr_bench.models.backbones.pplcnet_v3 import PPLCNetV3
 from ppocr_bench.models.backbones.resnet_vd import ResNetVdDet, ResNetVdRec
 from ppocr_bench.models.heads.cls_head import ClsHead
@@ -37,78 +33,19 @@ from ppocr_bench.models.model import OcrModel
 from ppocr_bench.models.necks.db_fpn import DBFPN, RSEFPN
 from ppocr_bench.models.necks.sequence import SequenceNeck
 from ppocr_bench.models.necks.svtr import SVTRNeck
+from ppocr_bench.models.spec import (
+    EVERY_PRESET_FIELDS,
+    FIXED_FIELDS,
+    Backbone,
+    ModelSpec,
+    Neck,
+    Pool,
+    check_spec,
+    coerce_field,
+)
 
-
-class Backbone(str, Enum):
-    MV3_LARGE = "mobilenet_v3_large"
-    MV3_SMALL = "mobilenet_v3_small"
-    RESNET18_VD = "resnet18_vd"
-    RESNET34_VD = "resnet34_vd"
-    PPLCNET_V3 = "pplcnet_v3"
-
-
-class Neck(str, Enum):
-    DB_FPN = "db_fpn"
-    RSE_FPN = "rse_fpn"
-    BILSTM = "bilstm"
-    SVTR = "svtr"
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """How to build one network. None marks a field that does not apply to the preset.
-
-    task, backbone: fixed per preset (pick another preset to change them).
-    input_size: default (C, H, W) input; C sets the backbone's input channels.
-    neck: det "db_fpn" | "rse_fpn"; rec "bilstm" | "svtr".
-    scale: width multiplier; MobileNetV3 one of 0.35, 0.5, 0.75, 1.0, 1.25; PP-LCNetV3 any
-        value in (0, 2] (PP-OCRv4: det 0.75, rec 0.95).
-    use_se: squeeze-excite blocks on (True) or removed (False), MobileNetV3 only.
-    small_stride: MobileNetV3-small height strides of its four downsampling blocks (their width
-        stride is 1); rec [1, 2, 2, 2] keeps 32 px lines at height 1, cls [2, 2, 2, 2] for 48 px.
-    inner_channels: FPN width (the DB head works on it; its branches on a quarter of it).
-    hidden_size: BiLSTM hidden size per direction (the CTC head sees twice that); SVTR
-        transformer width, also its output width (the CTC head sees that).
-    num_classes: classifier classes (cls: 2, for 0 and 180 degrees). Recognizers take theirs
-        from the charset.
-    use_space: recognizer has a class for " " after the charset (PaddleOCR's use_space_char).
-    k: DB amplification factor of the approximate binarization.
-    pruned: an FPGM-pruned network's shape, ((leader conv, channels kept), ...) sorted by
-        name (``ppocr-bench prune``; JSON and cards hold it as a {name: channels} table);
-        None for the preset's full width. Every preset takes it.
-    """
-
-    task: Task
-    backbone: Backbone
-    input_size: tuple[int, int, int]
-    neck: Neck | None = None
-    scale: float | None = None
-    use_se: bool | None = None
-    small_stride: tuple[int, int, int, int] | None = None
-    inner_channels: int | None = None
-    hidden_size: int | None = None
-    num_classes: int | None = None
-    use_space: bool | None = None
-    k: int | None = None
-    pruned: tuple[tuple[str, int], ...] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields: enums as their values, tuples as lists, ``pruned`` as a
-        {name: channels} table and left out when None (the files of unpruned models stay as
-        they were)."""
-        data = {name: _jsonable(value) for name, value in dataclasses.asdict(self).items()}
-        if self.pruned is None:
-            del data["pruned"]
-        else:
-            data["pruned"] = dict(self.pruned)
-        return data
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Enum):
-        return value.value
-    return list(value) if isinstance(value, tuple) else value
-
+__all__ = ["BACKBONES", "HEADS", "NECKS", "PRESETS", "Backbone", "ModelSpec", "Neck", "Pool",
+           "Task", "create_model", "get_preset", "resolve_spec"]
 
 PRESETS: dict[str, ModelSpec] = {
     # PP-OCR mobile detector: MobileNetV3-large x0.5 without SE, DBFPN 96, DB head (~0.58M).
@@ -193,14 +130,41 @@ PRESETS: dict[str, ModelSpec] = {
         neck=Neck.SVTR,
         scale=0.95,
         hidden_size=120,
+        svtr_dims=120,
+        svtr_kernel=(1, 3),
+        use_space=True,
+    ),
+    # PP-OCRv2 recognizer: MobileNetV1Enhance x0.5, BiLSTM 64, CTC head 128 -> 96 -> classes;
+    # 32x320 -> 80 steps (ch_PP-OCRv2_rec_infer.onnx, ~2.07M at 6,625 classes).
+    "rec_mv1e_crnn": ModelSpec(
+        task=Task.REC,
+        backbone=Backbone.MV1_ENHANCE,
+        input_size=(3, 32, 320),
+        neck=Neck.BILSTM,
+        scale=0.5,
+        last_stride=(1, 1),
+        pool=Pool.MAX,
+        hidden_size=64,
+        mid_channels=96,
+        use_space=True,
+    ),
+    # PP-OCRv3 recognizer (SVTR-LCNet): MobileNetV1Enhance x0.5 with the last stride (1, 2)
+    # and an average pool, SVTR neck 120 -> 64 with 3x3 convs, CTC; 48x320 -> 40 steps
+    # (ch_PP-OCRv3_rec_infer.onnx, ~2.6M at 6,625 classes).
+    "rec_mv1e_svtr": ModelSpec(
+        task=Task.REC,
+        backbone=Backbone.MV1_ENHANCE,
+        input_size=(3, 48, 320),
+        neck=Neck.SVTR,
+        scale=0.5,
+        last_stride=(1, 2),
+        pool=Pool.AVG,
+        hidden_size=120,
+        svtr_dims=64,
+        svtr_kernel=(3, 3),
         use_space=True,
     ),
 }
-
-_FIXED = ("task", "backbone")
-_EVERY_PRESET = ("pruned",)  # fields that apply to every preset (None in all of them)
-_TASK_NECKS = {Task.DET: (Neck.DB_FPN, Neck.RSE_FPN), Task.REC: (Neck.BILSTM, Neck.SVTR)}
-
 
 def get_preset(name: str) -> ModelSpec:
     """The spec of preset ``name``; a PpocrError listing the presets otherwise."""
@@ -225,95 +189,21 @@ def resolve_spec(name: str, **overrides: Any) -> ModelSpec:
         if key not in fields:
             raise PpocrError(f"{name}: unknown model argument {key!r}; known: {', '.join(fields)}")
         current = getattr(preset, key)
-        if key in _FIXED:
-            if _coerce(key, value) != current:
+        if key in FIXED_FIELDS:
+            if coerce_field(key, value) != current:
                 raise PpocrError(f"{name}: {key} is fixed to {current.value}; pick another preset")
             continue
-        if current is None and value is not None and key not in _EVERY_PRESET:
+        if current is None and value is not None and key not in EVERY_PRESET_FIELDS:
             raise PpocrError(
                 f"{name}: {key!r} does not apply to a {preset.task.value} model "
                 f"with {preset.backbone.value}"
             )
         if current is not None and value is None:
             raise PpocrError(f"{name}: {key!r} needs a value (preset default {current!r})")
-        changes[key] = _coerce(key, value)
+        changes[key] = coerce_field(key, value)
     spec = dataclasses.replace(preset, **changes)
-    _check(name, spec)
+    check_spec(name, spec)
     return spec
-
-
-def _coerce(key: str, value: Any) -> Any:
-    if key in ("input_size", "small_stride") and isinstance(value, list):
-        return tuple(value)
-    if key == "pruned":
-        return _pruned(value)
-    enum_type = {"task": Task, "backbone": Backbone, "neck": Neck}.get(key)
-    if enum_type is not None and value is not None:
-        try:
-            return enum_type(value)
-        except ValueError:
-            choices = ", ".join(e.value for e in enum_type)
-            raise PpocrError(f"{key} must be one of {choices}, got {value!r}") from None
-    return value
-
-
-def _pruned(value: Any) -> tuple[tuple[str, int], ...] | None:
-    """``pruned`` as sorted (name, channels) pairs from a table or pairs; None when empty."""
-    items = value.items() if isinstance(value, dict) else value
-    try:
-        pairs = tuple(sorted((name, count) for name, count in items or ()))
-    except (TypeError, ValueError):
-        raise PpocrError(f"pruned must be a table of layer -> channels kept, got {value!r}"
-                         ) from None
-    if not all(isinstance(n, str) and _positive_int(c) for n, c in pairs):
-        raise PpocrError(f"pruned must map layer names to positive channel counts, got "
-                         f"{value!r}")
-    return pairs or None
-
-
-def _positive_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
-
-
-def _check(name: str, spec: ModelSpec) -> None:
-    problems = []
-    size = spec.input_size
-    if not (isinstance(size, tuple) and len(size) == 3 and all(map(_positive_int, size))):
-        problems.append(f"input_size must be 3 positive ints (C, H, W), got {size!r}")
-    if spec.neck is not None and spec.neck not in _TASK_NECKS[spec.task]:
-        allowed = " or ".join(n.value for n in _TASK_NECKS[spec.task])
-        problems.append(
-            f"neck of a {spec.task.value} model must be {allowed}, got {spec.neck.value}"
-        )
-    if spec.scale is not None and spec.backbone is Backbone.PPLCNET_V3:
-        if isinstance(spec.scale, bool) or not (
-            isinstance(spec.scale, (int, float)) and 0 < spec.scale <= 2
-        ):
-            problems.append(f"scale must be a number in (0, 2], got {spec.scale!r}")
-    elif spec.scale is not None and (
-        isinstance(spec.scale, bool) or spec.scale not in SUPPORTED_SCALES
-    ):
-        problems.append(f"scale must be one of {SUPPORTED_SCALES}, got {spec.scale!r}")
-    if spec.small_stride is not None and (
-        len(spec.small_stride) != 4 or any(s not in (1, 2) for s in spec.small_stride)
-    ):
-        problems.append(f"small_stride must be 4 values of 1 or 2, got {spec.small_stride!r}")
-    if spec.inner_channels is not None and not (
-        _positive_int(spec.inner_channels) and spec.inner_channels % 4 == 0
-    ):
-        problems.append(
-            f"inner_channels must be a positive multiple of 4, got {spec.inner_channels!r}"
-        )
-    for key, minimum in (("hidden_size", 1), ("num_classes", 2), ("k", 1)):
-        value = getattr(spec, key)
-        if value is not None and not (_positive_int(value) and value >= minimum):
-            problems.append(f"{key} must be an int >= {minimum}, got {value!r}")
-    for key in ("use_se", "use_space"):
-        value = getattr(spec, key)
-        if value is not None and not isinstance(value, bool):
-            problems.append(f"{key} must be true or false, got {value!r}")
-    if problems:
-        raise PpocrError(f"{name}: {problems[0]}")
 
 
 def create_model(name: str, charset: list[str] | None = None, **overrides: Any) -> OcrModel:
@@ -357,20 +247,24 @@ BACKBONES: dict[Backbone, Callable[[ModelSpec], nn.Module]] = {
     Backbone.RESNET18_VD: lambda s: ResNetVdDet(18, s.input_size[0]),
     Backbone.RESNET34_VD: lambda s: ResNetVdRec(34, s.input_size[0]),
     Backbone.PPLCNET_V3: lambda s: PPLCNetV3(s.input_size[0], s.scale, det=s.task is Task.DET),
+    Backbone.MV1_ENHANCE: lambda s: MobileNetV1Enhance(s.input_size[0], s.scale, s.last_stride,
+                                                       s.pool.value),
 }
 #: spec.neck -> the neck it builds on the backbone's out_channels (None: no neck)
 NECKS: dict[Neck | None, Callable[[ModelSpec, Any], nn.Module]] = {
     Neck.DB_FPN: lambda s, c: DBFPN(c, s.inner_channels),
     Neck.RSE_FPN: lambda s, c: RSEFPN(c, s.inner_channels),
     Neck.BILSTM: lambda s, c: SequenceNeck(c, s.hidden_size),
-    Neck.SVTR: lambda s, c: SVTRNeck(c, s.hidden_size),
+    Neck.SVTR: lambda s, c: SVTRNeck(c, s.hidden_size, s.svtr_dims,
+                                     kernel_size=s.svtr_kernel or (1, 3)),
     None: lambda s, c: _NoNeck(c),
 }
 #: spec.task -> the head it builds on the neck's out_channels (rec: classes from the charset)
 HEADS: dict[Task, Callable[[ModelSpec, int, list[str] | None], nn.Module]] = {
     Task.DET: lambda s, c, charset: DBHead(c, s.k),
     Task.CLS: lambda s, c, charset: ClsHead(c, s.num_classes),
-    Task.REC: lambda s, c, charset: CTCHead(c, num_ctc_classes(charset, bool(s.use_space))),
+    Task.REC: lambda s, c, charset: CTCHead(c, num_ctc_classes(charset, bool(s.use_space)),
+                                            s.mid_channels),
 }
 
 

@@ -255,7 +255,8 @@ def test_a_backbone_without_a_builder_is_an_error_not_another_network(monkeypatc
     monkeypatch.delitem(BACKBONES, Backbone.MV3_LARGE)
     with pytest.raises(PpocrError, match=r"^det_mv3_db: no backbone builder for "
                                          r"'mobilenet_v3_large'; known: mobilenet_v3_small, "
-                                         r"resnet18_vd, resnet34_vd, pplcnet_v3$"):
+                                         r"resnet18_vd, resnet34_vd, pplcnet_v3, "
+                                         r"mobilenet_v1_enhance$"):
         create_model("det_mv3_db")
     monkeypatch.delitem(NECKS, None)
     with pytest.raises(PpocrError, match=r"^cls_mv3: no neck builder for None; known: db_fpn"):

@@ -33,6 +33,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ppocr_bench.models.layers import HardSqueezeExcite
+
 Stride = int | tuple[int, int]
 
 # (kernel, in, out, stride, se) per block, channels before scaling; None = det/rec stride below.
@@ -95,24 +97,6 @@ class RepConv(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.act(self.affine(self.conv(x)))
-
-
-class HardSqueezeExcite(nn.Module):
-    """Squeeze-excite of PP-LCNet: avgpool, 1x1 to C/4, ReLU, 1x1 back, hard sigmoid x/6+0.5.
-    (B, C, H, W) -> (B, C, H, W)."""
-
-    def __init__(self, channels: int, reduction: int = 4) -> None:
-        super().__init__()
-        self.gate = nn.Sequential(
-            nn.AdaptiveAvgPool2d(1),
-            nn.Conv2d(channels, channels // reduction, 1),
-            nn.ReLU(),
-            nn.Conv2d(channels // reduction, channels, 1),
-            nn.Hardsigmoid(),
-        )
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x * self.gate(x)
 
 
 class LCNetV3Block(nn.Module):

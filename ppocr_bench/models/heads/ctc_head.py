@@ -45,13 +45,20 @@ def num_ctc_classes(charset: list[str], use_space: bool) -> int:
 
 class CTCHead(nn.Module):
     """Linear classifier per time step: (B, T, in_channels) -> (B, T, num_classes); logits in
-    training (feed log_softmax to CTC loss, blank 0), softmax probabilities in eval."""
+    training (feed log_softmax to CTC loss, blank 0), softmax probabilities in eval.
 
-    def __init__(self, in_channels: int, num_classes: int) -> None:
+    ``mid_channels``: a first linear to that width, no activation between (PaddleOCR's
+    CTCHead ``mid_channels``; PP-OCRv2 rec: 96).
+    """
+
+    def __init__(self, in_channels: int, num_classes: int,
+                 mid_channels: int | None = None) -> None:
         super().__init__()
-        self.fc = nn.Linear(in_channels, num_classes)
+        self.mid = nn.Identity() if mid_channels is None else nn.Linear(in_channels,
+                                                                        mid_channels)
+        self.fc = nn.Linear(in_channels if mid_channels is None else mid_channels, num_classes)
         self.out_channels = num_classes
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        logits = self.fc(x)
+        logits = self.fc(self.mid(x))
         return logits if self.training else logits.softmax(2)

