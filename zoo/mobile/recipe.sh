@@ -1,72 +1,71 @@
 #!/usr/bin/env bash
-# How to train zoo/mobile with streaming synthesis: every training sample is rendered on the
-# fly (`--data synth:LANGS`), so no model reads the same few thousand crops again and again.
-# The weights published in zoo/mobile now are v1, made from synth folders by
-# zoo/mobile/recipe_v1.sh; this recipe is the one the next version trains with. Each model
-# trains in resumable stages (`--stop-at`, then `--resume`) that fit a working session; the
-# validation sets are rendered once into each run (`--val synth`, fixed seeds), so the curves
-# of all runs are comparable. Run from the repository root:
-#     bash zoo/mobile/recipe.sh            (WORK=work/mobile-stream by default)
-#     STAGE=2 bash zoo/mobile/recipe.sh    (the next stage of every run: --resume)
-#     PUBLISH=1 bash zoo/mobile/recipe.sh  (after the last stage: zoo add, tune-det, eval)
+# zoo/mobile v2: the PP-OCR mobile system trained longer, on streaming synthesis, in stages.
+# The weights published in zoo/mobile are still v1 (zoo/mobile/recipe_v1.sh, synth folders).
+#
+# Every stage of a model is one complete `ppocr-bench train` run (its own cosine schedule with
+# warm-up) that fits a working session on a 2-core CPU, started from the previous stage's
+# final weights (`--init`, the paper's pre-trained strategy; stage 1 starts from v1). Each
+# finished stage's final weights are committed as zoo/mobile/v2/MODEL_sN.safetensors, so the
+# next session (maybe on another machine) starts from them; zoo/mobile/v2/STAGES.md records
+# each stage (data, steps, samples seen, wall time, figures). A killed stage resumes exactly:
+# run the same command again (it finds runs/MODEL_sN/config.json and passes --resume).
+#
+# Run from the repository root, one model per process (each uses one core):
+#     STAGE=1 bash zoo/mobile/recipe.sh rec_latin
+#     STAGE=1 bash zoo/mobile/recipe.sh det
+#     STAGE=2 bash zoo/mobile/recipe.sh rec_latin     (from zoo/mobile/v2/rec_latin_s1)
+# WORK (default work/mobile-v2) holds the runs; THREADS (default 1) the torch threads.
 set -euo pipefail
+model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin}
+stage=${STAGE:?give STAGE=N}
 repo=$(pwd)
-work=${WORK:-work/mobile-stream}
-stage=${STAGE:-1}
-publish=${PUBLISH:-0}
-mkdir -p "$work" && cd "$work"
-all=synth:en+fr+de+zh+ja+ko
+work=${WORK:-work/mobile-v2}
+threads=${THREADS:-1}
+out="$work/runs/${model}_s$stage"
+mkdir -p "$work/runs" zoo/mobile/v2
 
-# run NAME STOP_AT ARGS...: start the run, or resume it up to STOP_AT (the schedule stays that
-# of --steps); --resume takes only operational options, the rest comes from config.json.
-run() {
-  local name=$1 stop=$2; shift 2
-  [ "$publish" = 1 ] && return 0
-  if [ -f "runs/$name/config.json" ]; then
-    ppocr-bench train "$1" --out "runs/$name" --resume --stop-at "$stop" --log-every 20
+# the weights a stage starts from: v1 for stage 1, else the previous stage's
+start() {  # start MODEL V1_WEIGHTS
+  if [ "$stage" = 1 ]; then echo "$2"; else echo "zoo/mobile/v2/${1}_s$((stage - 1)).safetensors"; fi
+}
+
+# train OUT ARGS...: start the run, or resume it after a kill
+train() {
+  local dir=$1; shift
+  if [ -f "$dir/config.json" ]; then
+    ppocr-bench train "$1" --out "$dir" --resume --threads "$threads" --log-every 20
   else
-    ppocr-bench train "$@" --out "runs/$name" --stop-at "$stop" --log-every 20
+    ppocr-bench train "$@" --out "$dir" --threads "$threads" --workers 0 --log-every 20
   fi
 }
-stop() { echo $(( $1 * stage < $2 ? $1 * stage : $2 )); }  # stop STAGE_STEPS TOTAL
 
-# 1. Detector (det_mv3_db: MobileNetV3-large x0.5, DB-FPN, no SE): scene and document pages of
-#    six languages, 640 x 640 crops with the paper's augmentations.
-run det "$(stop 2000 20000)" det --preset det_mv3_db --data $all --val synth --val-count 60 \
-  --steps 20000 --batch-size 8 --lr 1e-3 --warmup-steps 500 --eval-every 1000 \
-  --ckpt-every 250 --seed 11
+case $model in
+  # Latin recognizer (rec_mv3_crnn, en + fr + de): streamed lines cut from rendered scene and
+  # document pages (--line-source pages: the synth-realism table's best rec recipe on real
+  # photos), every realism option on, BDA + TIA, lines of up to 25 characters at 32 x 160
+  # (v1's input; 1,500 steps of batch 32 take about 45 minutes on one core).
+  rec_latin)
+    train "$out" rec --preset rec_mv3_crnn --data synth:en+fr+de --line-source pages \
+      --synth-kind both --charset lang:en+fr+de --init "$(start rec_latin zoo/mobile/rec_rec_latin.safetensors)" \
+      --arg 'input_size=[3, 32, 160]' --max-text-length 25 --steps 1500 --batch-size 32 \
+      --lr 5e-4 --warmup-steps 50 --grad-clip 10 --val synth --val-count 60 \
+      --eval-every 500 --ckpt-every 250 --seed $((1300 + stage))
+    ;;
+  # Detector (det_mv3_db: MobileNetV3-large x0.5, DB-FPN 96, no SE): scene and document pages
+  # of the six languages, every realism option on, 320 px crops with the paper's augmentations
+  # (800 steps of batch 8 take about 45 minutes on one core).
+  det)
+    train "$out" det --preset det_mv3_db --data synth:en+fr+de+zh+ja+ko \
+      --init "$(start det zoo/mobile/det_det_stage2.safetensors)" --det-size 320 \
+      --steps 800 --batch-size 8 --lr 5e-4 --warmup-steps 40 --val synth --val-count 60 \
+      --eval-every 400 --ckpt-every 100 --seed $((1100 + stage))
+    ;;
+  *) echo "unknown model $model (det, rec_latin)" >&2; exit 2 ;;
+esac
 
-# 2. Direction classifier (cls_mv3): lines of six languages, half turned by 180 degrees, BDA +
-#    RandAugment.
-run cls "$(stop 5000 30000)" cls --preset cls_mv3 --data $all --val synth --val-count 60 \
-  --steps 30000 --batch-size 64 --lr 1e-3 --warmup-steps 500 --eval-every 1000 \
-  --ckpt-every 500 --seed 12
-
-# 3. Latin recognizer (rec_mv3_crnn, en + fr + de charset): lines of 1-25 characters in
-#    batches of one length bucket, BDA + TIA.
-run rec_latin "$(stop 10000 100000)" rec --preset rec_mv3_crnn --data synth:en+fr+de \
-  --charset lang:en+fr+de --val synth --val-count 60 --steps 100000 --batch-size 64 \
-  --lr 1e-3 --warmup-steps 1000 --grad-clip 10 --eval-every 2000 --ckpt-every 500 --seed 13
-
-# 4. CJK recognizers, each initialised from the Latin recognizer's latest weights with its
-#    charset remapped (shared characters keep their rows), the paper's pre-trained strategy.
-latest=$(ls runs/rec_latin/ckpt/step_*.safetensors | tail -1)
-declare -A seed=([zh]=21 [ja]=22 [ko]=23)
-for lang in zh ja ko; do
-  run rec_$lang "$(stop 10000 100000)" rec --preset rec_mv3_crnn --data synth:$lang \
-    --charset lang:$lang --init "$latest" --init-charset remap --val synth --val-count 40 \
-    --steps 100000 --batch-size 64 --lr 1e-3 --warmup-steps 1000 --grad-clip 10 \
-    --eval-every 2000 --ckpt-every 500 --seed ${seed[$lang]}
-done
-
-# 5. Publish the best weights on validation, choose the det model's DB thresholds on its
-#    validation pages, and record the eval figures in the card (after the last stage).
-if [ "$publish" = 1 ]; then
-  zoo="--zoo-dir $repo/zoo"
-  for task in det cls; do ppocr-bench zoo add runs/$task --name mobile --task $task $zoo; done
-  ppocr-bench zoo add runs/rec_latin --name mobile --task rec --lang en --lang fr --lang de $zoo
-  for lang in zh ja ko; do ppocr-bench zoo add runs/rec_$lang --name mobile --task rec --lang $lang $zoo; done
-  cd "$repo"
-  ppocr-bench zoo tune-det zoo/mobile --data "$work/runs/det/val" --threads 2 --out out/tune-det --record
-  ppocr-bench eval zoo/mobile --record --threads 2 --out out/eval-mobile
-fi
+# publish the stage: its final weights (and charset) for the next stage, its curves
+cp "$out/final.safetensors" "zoo/mobile/v2/${model}_s$stage.safetensors"
+[ -f "$out/charset.txt" ] && cp "$out/charset.txt" "zoo/mobile/v2/${model}_s${stage}_charset.txt"
+ppocr-bench plot "$out"
+for png in "$out"/plots/*.png; do cp "$png" "zoo/mobile/curves/v2_${model}_s${stage}_$(basename "$png")"; done
+echo "stage $stage of $model: zoo/mobile/v2/${model}_s$stage.safetensors"
