@@ -23,7 +23,7 @@ photos. This source streams page crops without writing anything:
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -90,15 +90,13 @@ class PageLines:
             self.cache.popitem(last=False)
         return entry
 
-    def cut(self, rng: np.random.Generator, g: int,
-            fallback: Callable[[], tuple[str, np.ndarray]]) -> tuple[str, np.ndarray]:
-        """(text, RGB crop) of stream sample ``g``; ``fallback()`` when its page has no usable
-        line."""
+    def cut(self, rng: np.random.Generator, g: int) -> tuple[str, np.ndarray] | None:
+        """(text, RGB crop) of stream sample ``g``; None when its page has no usable line."""
         spec = self.spec
         index, slot, block = page_slot(spec.kind, g)
         image, lines = self.page(index, block)
         if not lines:
-            return fallback()
+            return None
         text, points = lines[slot % len(lines)]
         if spec.realism.legacy:
             return text, crop_polygon(image, points)

@@ -184,16 +184,12 @@ class _Lines:
                lengths: tuple[int, int] | None = None) -> tuple[str, np.ndarray]:
         """Stream sample ``key``'s (text, BGR line): cut from its page (``lines`` pages: any
         height, any length within the limit), else drawn (:meth:`draw`)."""
-        if self.pages is None:
-            return self.draw(rng, height, lengths)
-        g = key[0] * self.spec.epoch_size + key[1]
-        text, image = self.pages.cut(rng, g, lambda: self._drawn_rgb(rng, height, None))
-        return text, cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
-
-    def _drawn_rgb(self, rng: np.random.Generator, height: int,
-                   lengths: tuple[int, int] | None) -> tuple[str, np.ndarray]:
-        text, image = self.draw(rng, height, lengths)
-        return text, cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+        cut = None
+        if self.pages is not None:
+            cut = self.pages.cut(rng, key[0] * self.spec.epoch_size + key[1])
+        if cut is None:  # drawn lines, or a page without a usable line
+            return self.draw(rng, height, None if self.pages is not None else lengths)
+        return cut[0], cv2.cvtColor(cut[1], cv2.COLOR_RGB2BGR)
 
     def draw(self, rng: np.random.Generator, height: int,
              lengths: tuple[int, int] | None = None) -> tuple[str, np.ndarray]:

@@ -53,7 +53,7 @@ def test_a_sample_is_its_pages_instance_cut_as_a_detector_cuts_files():
     text = "".join(VOCAB[i] for i in ids)
     assert text in texts
     lines = PageLines(spec, faces, 16, set(VOCAB[1:]))
-    got_text, crop = lines.cut(stream_rng(3, 0, g), g, lambda: pytest.fail("no fallback"))
+    got_text, crop = lines.cut(stream_rng(3, 0, g), g)
     inst = next(i for i in page.instances if i.text == got_text)
     want = detector_crop(stream_rng(3, 0, g), page.image, inst.points, BASE)
     assert got_text == text and np.array_equal(crop, want)
@@ -76,8 +76,13 @@ def test_a_page_without_a_usable_line_falls_back_to_a_drawn_one(monkeypatch):
     spec, faces = _stream()
     lines = PageLines(spec, faces, 16, None)
     monkeypatch.setattr(lines, "page", lambda index, block: (np.zeros((9, 9, 3), np.uint8), []))
-    drawn = ("drawn", np.full((32, 40, 3), 7, np.uint8))
-    assert lines.cut(np.random.default_rng(0), 11, lambda: drawn) is drawn
+    assert lines.cut(np.random.default_rng(0), 11) is None
+    stream = RecStream(spec, faces, (3, 32, 160), VOCAB, None, max_len=16, tight=True)
+    monkeypatch.setattr(stream.lines.pages, "page", lambda index, block: (None, []))
+    sample = stream[(0, 11)]  # the drawn line the same sample draws without pages
+    drawn_text, _ = stream.lines.draw(stream_rng(3, 0, 11), 32)
+    ids = sample["label"][: sample["length"]].tolist()
+    assert "".join(VOCAB[i] for i in ids) == drawn_text
 
 
 def _config(out, **kw):
