@@ -40,6 +40,7 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.train.det_augment import DetAugment, det_augment
 from ppocr_bench.train.line_augment import LineAugment, line_augment
 from ppocr_bench.train.randaugment import RandAugment, rand_augment
+from ppocr_bench.text.charset import graphemes
 
 log = logging.getLogger(__name__)
 NO_DET_AUGMENT = DetAugment(flip=False, rotate=False, scale=False, crop=False)
@@ -76,8 +77,17 @@ def encode_text(text: str, vocabulary: list[str]) -> list[int] | None:
 
 
 def encode_ids(text: str, index: dict[str, int]) -> list[int] | None:
-    """:func:`encode_text` with the vocabulary's index built once (character -> class)."""
-    out = [index.get(c) for c in text]
+    """:func:`encode_text` with the vocabulary's index built once (character -> class).
+
+    A character made of several code points (a flag, a letter with combining marks:
+    :func:`~ppocr_bench.text.charset.graphemes`) is one class when the vocabulary holds it
+    whole, else one class per code point."""
+    out: list[int | None] = []
+    for char in graphemes(text) if not text.isascii() else text:
+        if char in index or len(char) == 1:
+            out.append(index.get(char))
+        else:
+            out.extend(index.get(c) for c in char)
     return None if any(i is None for i in out) else out  # type: ignore[return-value]
 
 

@@ -19,6 +19,11 @@ from ppocr_bench.text.charset import (charset_text, parse_charset, read_charset_
     (b"\xef\xbb\xbfa\nb\n", ["a", "b"]),           # UTF-8 byte-order mark dropped
     ("é\n中\n\u3000\n".encode(), ["é", "中", "\u3000"]),  # one code point each, any script
     (b"x", ["x"]),
+    # one character as a reader sees it, of several code points (PP-OCRv5's dictionary has
+    # ten flags): a flag, a letter with a combining mark, an emoji with a skin tone or joins
+    ("a\n\U0001f1e9\U0001f1ea\ne\u0301\n\U0001f44d\U0001f3fd\n\U0001f468\u200d\U0001f469\n"
+     .encode(), ["a", "\U0001f1e9\U0001f1ea", "e\u0301", "\U0001f44d\U0001f3fd",
+                 "\U0001f468\u200d\U0001f469"]),
 ])
 def test_accepted_files(tmp_path: Path, data: bytes, chars: list[str]):
     (tmp_path / "c.txt").write_bytes(data)
@@ -36,6 +41,12 @@ def test_accepted_files(tmp_path: Path, data: bytes, chars: list[str]):
     (b"a\nb \n", r"c.txt:2: expected one character per line, got 'b '"),
     (b"a\n\tb\n", r"c.txt:2: expected one character per line, got '\\tb'"),
     (b"a\nb\na\n", r"c.txt:3: 'a' is already on line 1"),
+    # several characters all the same: two flags, a flag and a letter, a dangling join, a
+    # combining mark with nothing to combine with
+    ("a\n\U0001f1e9\U0001f1ea\U0001f1ec\U0001f1e7\n".encode(), r"c.txt:2: expected one character"),
+    ("\U0001f1e9a\n".encode(), r"c.txt:1: expected one character per line"),
+    ("\U0001f468\u200d\n".encode(), r"c.txt:1: expected one character per line"),
+    ("\u0301\u0301\n".encode(), r"c.txt:1: expected one character per line"),
     (b"a\n\xff\n", r"c.txt: not valid UTF-8 \(invalid start byte at byte 2\)"),
 ])
 def test_refused_files_name_the_file_and_line(tmp_path: Path, data: bytes, message: str):

@@ -24,6 +24,15 @@ def test_encode_text():
     assert encode_text("", VOCAB) == []
 
 
+def test_encode_text_with_entries_of_several_code_points():
+    flag, e_acute = "\U0001f1e9\U0001f1ea", "e\u0301"
+    vocab = ctc_vocabulary(["a", flag, e_acute, "\u0301", "e"], use_space=True)
+    assert encode_text(f"a{flag}{e_acute}", vocab) == [1, 2, 3]   # each a class of its own
+    assert encode_text("\U0001f1e9", vocab) is None                # half a flag is no class
+    # a letter with a mark the vocabulary does not hold whole: one class per code point
+    assert encode_text("a\u0301", vocab) == [1, 4]
+
+
 def test_charset_from_texts_leaves_space_to_the_model():
     assert charset_from_texts(["b a", "ca"], use_space=True) == ["a", "b", "c"]
     assert charset_from_texts(["b a"], use_space=False) == [" ", "a", "b"]

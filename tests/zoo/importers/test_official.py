@@ -69,7 +69,7 @@ def test_en_dictionary_keeps_its_space_and_gets_the_second_space_class() -> None
 
 def test_unknown_entry_lists_the_known_ones(tmp_path) -> None:
     with pytest.raises(PpocrError, match="choose one of: ppocrv3-en, ppocrv4-ch, ppocrv3-ch, "
-                                         "ppocrv2-ch, ppocr-server-det$"):
+                                         "ppocrv2-ch, ppocrv5-mobile, ppocr-server-det$"):
         import_entry("ppocrv9", tmp_path)
 
 
@@ -134,6 +134,20 @@ def test_new_entries_load_through_the_zoo_with_size_hash_and_coverage(tmp_path, 
     assert len(model.charset) == 6623 and model.head.out_channels == 6625
     assert "dictionary of 6,623 characters" in rec.recipe
     assert "zh 100.0% (5,604/6,888)" in rec.recipe and "de 98.7%" in rec.recipe
+
+
+def test_ppocrv5_mobile_keeps_its_flags_and_is_listed_by_coverage(tmp_path) -> None:
+    need_entry("ppocrv5-mobile")
+    card = import_entry("ppocrv5-mobile", tmp_path, verify=False)
+    assert {m.task: m.preset for m in card.models} == {
+        "det": "det_lcnetv3_db", "cls": "cls_mv3", "rec": "rec_lcnetv3_svtr"}
+    rec = card.find("rec", "ja")
+    assert rec.langs == ["zh", "en", "fr", "de", "ja"] and card.find("rec", "ko") is None
+    model = load_zoo_model(card, rec)
+    assert len(model.charset) == 18383 and model.head.out_channels == 18385
+    flags = [c for c in model.charset if len(c) > 1]
+    assert len(flags) == 10 and "\U0001f1e9\U0001f1ea" in flags  # the German flag, one class
+    assert "ko 1.8% (113/2,463)" in rec.recipe
 
 
 def test_server_det_recipe_counts_the_exported_parameters(tmp_path) -> None:
