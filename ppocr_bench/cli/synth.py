@@ -9,11 +9,12 @@ from pathlib import Path
 import typer
 
 from ppocr_bench.cli.common import app, console, enum_option, progress_bar
+from ppocr_bench.text.langs import LANGS
 
 
 @app.command()
 def synth(
-    lang: str = typer.Option("ja", "--lang", help="zh, en, fr, de, ja or ko."),
+    lang: str = typer.Option("ja", "--lang", help=", ".join(LANGS) + "."),
     kind: str = typer.Option("both", "--kind", help="scene, document or both."),
     count: int = typer.Option(100, "--count", help="Number of full images."),
     out: Path = typer.Option(None, "--out", help="Output folder (default synth-LANG)."),

@@ -22,11 +22,10 @@ import numpy as np
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.charset import read_charset_file, write_charset_file
 from ppocr_bench.text.langs import (
-    CJK_EXTRA, LATIN_EXTRA, get_lang,
+    CJK_EXTRA, LATIN_EXTRA, OTHER_EXTRA, get_lang,
 )
 
 ASCII = "".join(chr(c) for c in range(0x21, 0x7F))
-WORDS_PER_LANG = {"zh": 30000, "ja": 30000, "ko": 30000, "en": 25000, "fr": 25000, "de": 25000}
 
 # German noun endings: wordfreq lowercases everything, these words get their capital back.
 _DE_NOUN_SUFFIXES = ("ung", "heit", "keit", "schaft", "tion", "tät", "nis", "ismus", "ment",
@@ -45,24 +44,27 @@ def _double_byte(codec: str, rows: range, cols: range) -> list[str]:
     return chars
 
 
-def _script_chars(lang: str) -> list[str]:
-    """The letters of a CJK language: GB2312 Hanzi, kana + JIS level-1 kanji, KS X 1001 Hangul."""
-    if lang == "zh":
-        return _double_byte("gb2312", range(0xB0, 0xF8), range(0xA1, 0xFF))
-    if lang == "ja":
-        kana = [chr(c) for c in (*range(0x3041, 0x3097), *range(0x309D, 0x309F),
-                                 *range(0x30A1, 0x30FB), *range(0x30FC, 0x30FF))]
-        return kana + _double_byte("euc_jp", range(0xB0, 0xD0), range(0xA1, 0xFF))
-    if lang == "ko":
-        return _double_byte("euc_kr", range(0xB0, 0xC9), range(0xA1, 0xFF))
-    return []
+def _kana_kanji() -> list[str]:
+    kana = [chr(c) for c in (*range(0x3041, 0x3097), *range(0x309D, 0x309F),
+                             *range(0x30A1, 0x30FB), *range(0x30FC, 0x30FF))]
+    return kana + _double_byte("euc_jp", range(0xB0, 0xD0), range(0xA1, 0xFF))
+
+
+#: The letters of each language whose script is not Latin: GB2312 Hanzi, kana + JIS level-1
+#: kanji, KS X 1001 Hangul, the 66 letters of the Russian alphabet (А..я, Ё, ё).
+LETTERS = {
+    "zh": lambda: _double_byte("gb2312", range(0xB0, 0xF8), range(0xA1, 0xFF)),
+    "ja": _kana_kanji,
+    "ko": lambda: _double_byte("euc_kr", range(0xB0, 0xC9), range(0xA1, 0xFF)),
+    "ru": lambda: [chr(c) for c in range(0x410, 0x450)] + ["Ё", "ё"],
+}
 
 
 def build_charset(lang: str) -> list[str]:
     """The charset of ``lang`` from Python's codec tables and fixed lists, by code point."""
     get_lang(lang)
-    extra = LATIN_EXTRA.get(lang, "") + CJK_EXTRA.get(lang, "")
-    chars = set(ASCII) | set(extra) | set(_script_chars(lang))
+    extra = LATIN_EXTRA.get(lang, "") + CJK_EXTRA.get(lang, "") + OTHER_EXTRA.get(lang, "")
+    chars = set(ASCII) | set(extra) | set(LETTERS[lang]() if lang in LETTERS else ())
     return sorted(chars, key=ord)
 
 
@@ -84,8 +86,10 @@ def _keep_word(word: str, allowed: set[str], lang: str) -> bool:
         return False
     if not set(word + word.upper() + word.capitalize()) <= allowed:
         return False
-    if word.isascii() and lang in CJK_EXTRA:
-        return len(word) >= 2 and word.isalpha()
+    if word.isascii() and get_lang(lang).script != "latin":
+        # Latin words in a CJK list are drawn apart (embedded in native lines); in another
+        # script's list (ru: "the", "of") they are noise
+        return get_lang(lang).cjk and len(word) >= 2 and word.isalpha()
     return True
 
 
@@ -108,7 +112,7 @@ def build_words(lang: str, charset: list[str], limit: int | None = None) -> list
         if _keep_word(word, allowed, lang):
             cased = _recase(word, lang)
             out.setdefault(cased, max(1, round(freq * 1e9)))
-            if len(out) >= (limit or WORDS_PER_LANG[lang]):
+            if len(out) >= (limit or get_lang(lang).words):
                 break
     return list(out.items())
 

@@ -2,8 +2,8 @@
 
 A script gets the packages of the manifest entries that list it (``install = false`` entries
 aside): ``han``, ``japanese`` and ``hangul`` their CJK families (Noto CJK in each), ``latin``
-the entries that list only ``latin`` (the CJK families' Latin letters come with them, not with
-``latin``). The install runs ``apt-get install -y --no-install-recommends`` when this process
+and ``cyrillic`` the entries that list no CJK script (the CJK families' Latin and Cyrillic
+letters come with them, not with ``latin``). The install runs ``apt-get install -y --no-install-recommends`` when this process
 can (root, ``apt-get`` on the PATH); otherwise the command is printed for the user to run.
 Packages that apt does not know (another release, no ``apt-get update`` yet) are left out with
 a warning, so one missing name does not fail the whole install.
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ppocr_bench.errors import PpocrError, PpocrWarning
 from ppocr_bench.text.font_manifest import MANIFEST_PATH, SCRIPTS, load_manifest
+from ppocr_bench.text.langs import CJK_SCRIPTS
 
 #: What ``--script`` takes: a script, ``all``, or a language code (its script).
 SCRIPT_CHOICES = (*SCRIPTS, "all")
@@ -49,8 +50,8 @@ def packages_for(scripts: tuple[str, ...]) -> list[str]:
     for entry in load_manifest():
         if not entry.install or not entry.scripts:
             continue
-        cjk = [s for s in entry.scripts if s != "latin"]
-        if any(s in scripts for s in cjk) or (not cjk and "latin" in scripts):
+        cjk = [s for s in entry.scripts if s in CJK_SCRIPTS]
+        if any(s in scripts for s in cjk or entry.scripts):
             packages.update(entry.packages)
     if not packages:
         raise PpocrError(f"{MANIFEST_PATH}: no package to install for {', '.join(scripts)}")

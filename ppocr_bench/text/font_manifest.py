@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.font_files import REPO_FONT_DIR
+from ppocr_bench.text.langs import SCRIPTS as LANG_SCRIPTS
 
 try:
     import tomllib
@@ -25,7 +26,7 @@ except ImportError:  # Python 3.10
 MANIFEST_PATH = REPO_FONT_DIR / "manifest.toml"
 
 #: The scripts a manifest entry may list (those of ``ppocr_bench.text.langs.LANGS``).
-SCRIPTS = ("latin", "han", "japanese", "hangul")
+SCRIPTS = LANG_SCRIPTS
 
 
 @dataclass(frozen=True)

@@ -139,7 +139,7 @@ def coverage(face: FontFace, charset: list[str]) -> float:
 _REGION_TAG = re.compile(r"\b(JP|KR|SC|TC|HK|CN|TW)\b")
 _REGION_LANGS = {"JP": "ja", "KR": "ko", "SC": "zh", "CN": "zh"}
 # Default thresholds per script: the share of the whole charset a face must cover.
-MIN_COVERAGE = {"latin": 0.97, "han": 0.98, "japanese": 0.98, "hangul": 0.95}
+MIN_COVERAGE = {"latin": 0.97, "han": 0.98, "japanese": 0.98, "hangul": 0.95, "cyrillic": 0.97}
 #: The kana a ja face must all have: hiragana ぁ..ん, katakana ァ..ヶ and ー. The rarer kana of
 #: the charset (ゔ ゕ ゖ ヷ..ヺ, the iteration marks ゝゞヽヾ) may be missing: many good Japanese
 #: fonts lack ゕゖ (Unicode 3.2), and lines holding a character a face lacks are resampled.
@@ -148,12 +148,15 @@ MIN_HANGUL_COVERAGE = 0.98
 
 
 def allowed_by_name(face: FontFace, lang: str, script: str) -> bool:
-    """CJK faces tagged for another region, or listed in the manifest without this script, are out."""
+    """CJK faces tagged for another region (for a CJK language), or listed in the manifest
+    without this script, are out."""
+    from ppocr_bench.text.langs import CJK_SCRIPTS
+
     entry = manifest_entry(face.family)
     if entry is not None and script not in entry.scripts:
         return False
     tag = _REGION_TAG.search(face.family)
-    return script == "latin" or tag is None or _REGION_LANGS.get(tag.group(1)) == lang
+    return script not in CJK_SCRIPTS or tag is None or _REGION_LANGS.get(tag.group(1)) == lang
 
 
 def is_usable(face: FontFace, lang: str, min_coverage: float | None = None) -> bool:

@@ -1,4 +1,7 @@
-"""The six languages of ppocr-bench: code, script and where their charset lives."""
+"""The languages of ppocr-bench: code, script, where their charset lives, and the text data of
+each (extra characters, number formats, punctuation). Adding one: corpora/ADDING_A_LANGUAGE.md;
+``tests/text/test_langs.py`` checks that every table here and in
+:mod:`ppocr_bench.text.scene_templates` has every language."""
 
 from __future__ import annotations
 
@@ -8,6 +11,9 @@ from pathlib import Path
 from ppocr_bench import REPO_ROOT
 from ppocr_bench.errors import PpocrError
 
+#: The scripts: a zoo recognizer serves the languages of one script.
+SCRIPTS = ("latin", "han", "japanese", "hangul", "cyrillic")
+CJK_SCRIPTS = frozenset({"han", "japanese", "hangul"})
 CORPORA_DIR = REPO_ROOT / "corpora"
 
 
@@ -16,13 +22,29 @@ class Language:
     """One supported language.
 
     ``script`` groups languages that share a recognizer charset in the zoo (``latin``, ``han``,
-    ``japanese``, ``hangul``); ``vertical`` says whether vertical text lines are a real layout.
+    ``japanese``, ``hangul``, ``cyrillic``: :data:`SCRIPTS`); ``vertical`` says whether vertical
+    text lines are a real layout; ``spaced``: words are separated by spaces (not in zh, ja);
+    ``words``: how many wordfreq words ``corpus build`` keeps; ``tesseract``: the Tesseract
+    language (traineddata) of the peer system.
     """
 
     code: str
     name: str
     script: str
+    tesseract: str
     vertical: bool = False
+    spaced: bool = True
+    words: int = 25000
+
+    def __post_init__(self) -> None:
+        if self.script not in SCRIPTS:
+            raise ValueError(f"language {self.code}: unknown script {self.script!r} (add it to "
+                             "SCRIPTS)")
+
+    @property
+    def cjk(self) -> bool:
+        """Chinese, Japanese or Korean: no letter case, Latin words embedded in native lines."""
+        return self.script in CJK_SCRIPTS
 
     @property
     def corpus_dir(self) -> Path:
@@ -36,12 +58,14 @@ class Language:
 LANGS: dict[str, Language] = {
     lang.code: lang
     for lang in (
-        Language("zh", "Chinese (Simplified)", "han", vertical=True),
-        Language("en", "English", "latin"),
-        Language("fr", "French", "latin"),
-        Language("de", "German", "latin"),
-        Language("ja", "Japanese", "japanese", vertical=True),
-        Language("ko", "Korean", "hangul"),
+        Language("zh", "Chinese (Simplified)", "han", "chi_sim", vertical=True, spaced=False,
+                 words=30000),
+        Language("en", "English", "latin", "eng"),
+        Language("fr", "French", "latin", "fra"),
+        Language("de", "German", "latin", "deu"),
+        Language("ja", "Japanese", "japanese", "jpn", vertical=True, spaced=False, words=30000),
+        Language("ko", "Korean", "hangul", "kor", words=30000),
+        Language("ru", "Russian", "cyrillic", "rus"),
     )
 }
 
@@ -66,13 +90,17 @@ LATIN_EXTRA = {
     "fr": _LATIN_TYPO + _FR_LOWER + _FR_LOWER.upper() + "«»",
     "de": _LATIN_TYPO + "äöüÄÖÜßẞ„‚",
 }
+#: Characters added to ASCII in a charset of another script (its letters: ``corpus.LETTERS``).
+OTHER_EXTRA = {
+    "ru": _LATIN_TYPO + "«»„№₽",
+}
 CJK_EXTRA = {
     "zh": "，。、；：？！“”‘’（）《》〈〉【】「」『』…—·～￥¥％〇",
     "ja": "、。，．・：；？！「」『』（）［］【】〈〉《》〔〕…—～￥¥％＆々〆〇‘’“”",
     "ko": "·‘’“”「」『』《》〈〉【】…※₩～",
 }
 SEPARATORS = {"en": (",", "."), "fr": (" ", ","), "de": (".", ","), "zh": (",", "."),
-               "ja": (",", "."), "ko": (",", ".")}
+               "ja": (",", "."), "ko": (",", "."), "ru": (" ", ",")}
 # Numbers, dates, prices, times, percentages and phone numbers as written in each language:
 # "D" in a phone template is a random digit, the {fields} come from ``corpus._fields``.
 NUMBER_FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -100,6 +128,10 @@ NUMBER_FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
            "date": ("{y}년 {m}월 {d}일", "{y}.{m:02d}.{d:02d}", "{m}월 {d}일"),
            "price": ("{n}원", "₩{n}"), "time": ("{h}:{mi:02d}", "{h}시 {mi}분"),
            "percent": ("{p}%", "{x}%"), "phone": ("010-DDDD-DDDD", "02-DDD-DDDD")},
+    "ru": {"number": ("{n}", "{x}", "{n}", "№ {k}"),
+           "date": ("{d:02d}.{m:02d}.{y}", "{d}.{m:02d}.{y2:02d}"),
+           "price": ("{a} ₽", "{n} руб.", "{n} ₽"), "time": ("{h}:{mi:02d}",),
+           "percent": ("{p}%", "{x}%"), "phone": ("+7 (DDD) DDD-DD-DD", "8 DDD DDD-DD-DD")},
 }
 # (mid-sentence, end-of-sentence, quote pairs) punctuation, attached to the preceding word.
 PUNCTUATION: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]] = {
@@ -109,5 +141,6 @@ PUNCTUATION: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, 
     "zh": (("，", "，", "、", "；", "："), ("。", "。", "。", "！", "？"), (("“", "”"), ("《", "》"), ("（", "）"))),
     "ja": (("、", "、", "、", "，", "："), ("。", "。", "。", "！", "？"), (("「", "」"), ("『", "』"), ("（", "）"))),
     "ko": ((",", ",", ",", "·", ":"), (".", ".", ".", "!", "?"), (("“", "”"), ("‘", "’"), ("(", ")"))),
+    "ru": ((",", ",", ",", ";", ":"), (".", ".", ".", "!", "?"), (("«", "»"), ("„", "“"), ("(", ")"))),
 }
 

@@ -15,12 +15,9 @@ import numpy as np
 
 from ppocr_bench.text.corpus import load_charset, load_words
 from ppocr_bench.errors import PpocrError
-from ppocr_bench.text.langs import (
-    CJK_EXTRA, NUMBER_FORMATS, PUNCTUATION, SEPARATORS, get_lang,
-)
+from ppocr_bench.text.langs import NUMBER_FORMATS, PUNCTUATION, SEPARATORS, get_lang
 from ppocr_bench.text.scene_text import SceneText
 
-SPACED = {"en", "fr", "de", "ko"}
 TEMPER = 0.7  # words are drawn with weight count**TEMPER: flatter than Zipf, tail words appear
 _KINDS = ("number", "date", "price", "time", "percent", "phone")
 _KIND_CUM = [0.35, 0.5, 0.65, 0.75, 0.9, 1.0]  # cumulative shares of _KINDS
@@ -62,8 +59,8 @@ class LineSampler:
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
-        self.spaced = lang in SPACED
-        self.cjk = lang in CJK_EXTRA
+        self.spaced = get_lang(lang).spaced
+        self.cjk = get_lang(lang).cjk
         words, counts = load_words(lang)
         latin = np.array([w.isascii() for w in words]) if self.cjk else np.zeros(len(words), bool)
         self._words, self._cum = self._pool(words, counts, ~latin)

@@ -132,6 +132,26 @@ STYLES: dict[str, dict[str, tuple[str, ...]]] = {
         "tld": ("kr", "co.kr", "com", "net"),
         "user": ("info", "help", "cs", "contact"),
     },
+    "ru": {
+        "mon": tuple("янв. февр. марта апр. мая июня июля авг. сент. окт. нояб. дек.".split()),
+        "wd": tuple("Пн Вт Ср Чт Пт Сб Вс".split()),
+        "date": ("{d:02d}.{m:02d}.{y}", "{d}.{m:02d}.{y2:02d}", "{d} {mon} {y} г.",
+                 "{wd}, {d:02d}.{m:02d}", "{y}-{m:02d}-{d:02d}", "{d} {MON}"),
+        "time": ("{h}:{mi:02d}", "{h:02d}:{mi:02d}", "{h} ч {mi:02d} мин", "в {h}:{mi:02d}"),
+        "hours": ("{o}:{om:02d}-{c}:{cm:02d}", "с {o}:00 до {c}:00", "{w1}-{w2} {o}-{c}",
+                  "Ежедневно {o}:00-{c}:00", "КРУГЛОСУТОЧНО", "24 часа",
+                  "Режим работы: {o}-{c}", "{W1}-{W2} {o}:{om:02d}-{c}:{cm:02d}"),
+        "price": ("{a} ₽", "{w} ₽", "{w} руб.", "{w}₽", "{w} р.", "{a} руб.", "ЦЕНА {w} ₽",
+                  "{w},-"),
+        "number": ("{n}", "{n}", "№ {k}", "№{k}", "{big}", "{k}-{k2}", "д. {k}", "кв. {k}",
+                   "{L}{k}"),
+        "percent": ("-{p}%", "{p}%", "СКИДКА {p}%", "скидки до {p}%", "{x}%"),
+        "unit": ("мл", "л", "г", "кг", "мг", "м", "см", "мм", "км", "шт.", "ГБ", "Вт", "В"),
+        "tel": ("", "", "Тел. ", "тел.: ", "ТЕЛ. "),
+        "phone": ("8-800-DDD-DD-DD", "+7 DDD DDD DD DD"),
+        "tld": ("ru", "ru", "com", "рф", "net", "su"),
+        "user": ("info", "zakaz", "mail", "support", "office", "sales"),
+    },
 }
 #: The parts of the syllables invented (brand-like) names are made of.
 ONSETS = tuple("b c d f g h j k l m n p r s t v w z br ch cl cr dr fl fr gl gr kr pl pr sh sk "

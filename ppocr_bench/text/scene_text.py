@@ -21,7 +21,7 @@ import unicodedata
 import numpy as np
 
 from ppocr_bench.text.corpus import load_words
-from ppocr_bench.text.langs import NUMBER_FORMATS, SEPARATORS
+from ppocr_bench.text.langs import NUMBER_FORMATS, SEPARATORS, get_lang
 from ppocr_bench.text.scene_templates import (
     CODAS,
     FIELD,
@@ -41,7 +41,6 @@ SHARES: dict[str, float] = {
 #: UPPER, Title, as in the corpus (lower case): the casing shares of scene words and lines.
 CASES = (0.55, 0.30, 0.15)
 WORD_TEMPER = 0.4  # scene words drawn with weight count**0.4: content words, not just "the"
-CJK = {"zh", "ja", "ko"}
 
 
 def ascii_fold(word: str) -> str:
@@ -59,7 +58,7 @@ class SceneText:
     is in ``allowed`` (the language's charset plus space)."""
 
     def __init__(self, lang: str, allowed: frozenset[str]) -> None:
-        self.lang, self.allowed, self.cjk = lang, allowed, lang in CJK
+        self.lang, self.allowed, self.cjk = lang, allowed, get_lang(lang).cjk
         self.thousands, self.decimal = SEPARATORS[lang]
         style = dict(STYLES[lang])
         style["phone"] = (*NUMBER_FORMATS[lang]["phone"], *style["phone"])

@@ -29,9 +29,10 @@ def test_parse_scripts(names, scripts):
 
 
 def test_unknown_script_is_a_one_line_error():
-    with pytest.raises(PpocrError, match=r"^--script cyrillic: one of latin, han, japanese, "
-                                         r"hangul, all \(or a language: zh, en, fr, de, ja, ko\)$"):
-        parse_scripts(["cyrillic"])
+    with pytest.raises(PpocrError, match=r"^--script greek: one of latin, han, japanese, "
+                                         r"hangul, cyrillic, all \(or a language: zh, en, fr, "
+                                         r"de, ja, ko, ru\)$"):
+        parse_scripts(["greek"])
 
 
 @pytest.mark.parametrize(("script", "has", "has_not"), [

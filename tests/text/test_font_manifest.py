@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from ppocr_bench.errors import PpocrError
+from ppocr_bench.text.langs import CJK_SCRIPTS
 from ppocr_bench.text import font_manifest
 from ppocr_bench.text.font_files import package_font_dir
 from ppocr_bench.text.font_manifest import (
@@ -39,9 +40,18 @@ def test_repo_manifest_entries_are_complete():
         assert entry.license and set(entry.scripts) <= set(SCRIPTS), entry
         assert entry.packages or entry.pypi, entry  # where its fonts come from
         assert all(p.startswith("fonts-") for p in entry.packages), entry
-        cjk = [s for s in entry.scripts if s != "latin"]
+        cjk = [s for s in entry.scripts if s in CJK_SCRIPTS]
         if cjk and "latin" in entry.scripts:  # only the pan-CJK Noto families draw Latin lines
             assert entry.family in ("Noto Sans CJK", "Noto Serif CJK"), entry
+
+
+def test_cyrillic_is_drawn_by_latin_families_and_noto_cjk_only():
+    for entry in load_manifest():
+        if "cyrillic" in entry.scripts:
+            assert "latin" in entry.scripts, entry  # other CJK fonts' Cyrillic is full-width
+    cyrillic = {e.family for e in load_manifest() if "cyrillic" in e.scripts}
+    assert {"Noto Sans CJK", "DejaVu Sans", "Noto Sans", "PT Sans"} <= cyrillic
+    assert len(cyrillic) >= 40
 
 
 def test_license_and_package_of_the_pip_fonts():

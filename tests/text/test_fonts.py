@@ -18,7 +18,7 @@ from ppocr_bench.text.fonts import (
     uncovered_chars,
 )
 
-CODES = ["zh", "en", "fr", "de", "ja", "ko"]
+CODES = ["zh", "en", "fr", "de", "ja", "ko", "ru"]
 
 
 def _noto_dir() -> Path:
@@ -136,7 +136,7 @@ def test_coverage_rows():
     assert len(rows) == 10
     assert list(rows[0]) == ["family", "style", "source", "license", *CODES, "usable"]
     jp = next(r for r in rows if r["family"] == "Noto Sans CJK JP")
-    assert jp["usable"] == "en fr de ja" and jp["zh"] == 1.0
+    assert jp["usable"] == "en fr de ja ru" and jp["zh"] == 1.0
 
 
 @pytest.mark.parametrize(("family", "usable"), [

@@ -5,12 +5,15 @@ import pytest
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.text.font_files import package_font_dir, pypi_font_dirs
 from ppocr_bench.text.fonts import language_rows
-from ppocr_bench.text.langs import LANGS, get_lang
+from ppocr_bench.text.corpus import LETTERS, load_charset
+from ppocr_bench.text.langs import (CJK_EXTRA, LANGS, LATIN_EXTRA, NUMBER_FORMATS, OTHER_EXTRA,
+                                    PUNCTUATION, SEPARATORS, Language, get_lang)
+from ppocr_bench.text.scene_templates import STYLES
 
-CODES = ["zh", "en", "fr", "de", "ja", "ko"]
+CODES = ["zh", "en", "fr", "de", "ja", "ko", "ru"]
 
 
-def test_six_languages_with_charset_files():
+def test_languages_with_charset_files():
     assert list(LANGS) == CODES
     for code in CODES:
         assert get_lang(code).charset_path.is_file()
@@ -49,10 +52,34 @@ def test_language_rows_count_faces_and_families(tmp_path):
     rows = {r["code"]: r for r in language_rows([tmp_path])}
     counts = {code: (r["fonts"], r["family count"]) for code, r in rows.items()}
     assert counts == {"zh": (2, 1), "en": (13, 3), "fr": (13, 3), "de": (13, 3),
-                      "ja": (2, 1), "ko": (2, 1)}
+                      "ja": (2, 1), "ko": (2, 1), "ru": (13, 3)}
     assert rows["en"]["families"] == "DejaVu Sans, DejaVu Serif, Noto Sans CJK"
 
 
 def test_language_rows_without_cjk_fonts(tmp_path):
     rows = {r["code"]: r for r in language_rows([tmp_path])}
     assert rows["ja"]["fonts"] == 0 and rows["ja"]["uncovered"] == rows["ja"]["charset"]
+
+
+# Every table a language needs (corpora/ADDING_A_LANGUAGE.md): a language added to LANGS and
+# forgotten in one of them fails here, by name, before any synthesis does.
+TABLES = {"SEPARATORS": SEPARATORS, "NUMBER_FORMATS": NUMBER_FORMATS,
+          "PUNCTUATION": PUNCTUATION, "scene_templates.STYLES": STYLES}
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_every_language_is_in_every_table(code):
+    lang = get_lang(code)
+    for name, table in TABLES.items():
+        assert code in table, f"{name} has no entry for {code}"
+    assert set(NUMBER_FORMATS[code]) == set(NUMBER_FORMATS["en"])
+    assert set(STYLES[code]) >= set(STYLES["zh"])  # every kind of scene token
+    extra = LATIN_EXTRA.get(code, "") + CJK_EXTRA.get(code, "") + OTHER_EXTRA.get(code, "")
+    assert lang.script == "latin" or code in LETTERS, f"corpus.LETTERS has no {code}"
+    assert set(extra) <= set(load_charset(code))
+    assert lang.tesseract and lang.words >= 10000 and lang.cjk == (code in CJK_EXTRA)
+
+
+def test_a_language_of_an_unknown_script_is_refused():
+    with pytest.raises(ValueError, match="language xx: unknown script 'greek'"):
+        Language("xx", "X", "greek", "ell")

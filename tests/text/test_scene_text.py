@@ -15,16 +15,16 @@ from ppocr_bench.text.sampler import LineSampler
 from ppocr_bench.text.scene_text import CASES, SHARES, SceneText, ascii_fold
 
 N = 3000
-CURRENCY = {"en": "$£€", "fr": "€", "de": "€", "zh": "¥￥元", "ja": "円¥￥", "ko": "원₩"}
+CURRENCY = {"en": "$£€", "fr": "€", "de": "€", "zh": "¥￥元", "ja": "円¥￥", "ko": "원₩", "ru": "₽р"}
 PATTERNS = {  # every draw of the kind matches
     "number": r"\d",
     "date": r"\d{1,4}\s?[-/.年년月월]\s?\d|[^\W\d]{3,}\.? \d|\d\.? [^\W\d]{3}",
-    "time": r"\d{1,2}(:\d\d| ?[hH]|\.\d\d| ?Uhr|時|点|시| ?[AaPp][Mm])",
-    "hours": r"\d|GEÖFFNET|無休|定休|무휴|营业",
+    "time": r"\d{1,2}(:\d\d| ?[hH]|\.\d\d| ?Uhr|時|点|시| ?[AaPp][Mm]| ч)",
+    "hours": r"\d|GEÖFFNET|無休|定休|무휴|营业|КРУГЛОСУТОЧНО",
     "phone": r"(\d[\d .()/-]*){6,}",
-    "web": r"(?i)^(www\.|https?://|@|#)|\.[a-z]{2,3}(\.[a-z]{2})?$|@",
+    "web": r"(?i)^(www\.|https?://|@|#)|\.([a-z]{2,3}|рф)(\.[a-z]{2})?$|@",
     "percent": r"\d ?[%％]|\d折|\d割",
-    "quantity": r"\d ?[A-Za-z克千斤升毫米公里件个個枚本개병]+$",
+    "quantity": r"\d ?[A-Za-zА-Яа-я.克千斤升毫米公里件个個枚本개병]+$",
 }
 
 
@@ -70,7 +70,7 @@ def test_each_kind_looks_like_what_it_names(lang, draws):
     prices = by_kind["price"]
     assert all(any(c in t for c in CURRENCY[lang]) or re.search("EUR|USD|RMB|KRW|,-$", t)
                for t in prices), prices[:5]
-    if lang in ("fr", "de"):  # decimal comma
+    if lang in ("fr", "de", "ru"):  # decimal comma
         assert not any(re.search(r"\d\.\d\d(?!\d)", t) for t in prices), prices[:5]
         assert any(re.search(r"\d,\d\d", t) for t in prices)
     else:

@@ -38,8 +38,6 @@ from ppocr_bench.eval.loop import Page
 from ppocr_bench.eval.peers import PeerSystem, quad
 from ppocr_bench.inference.system import OcrLine
 
-#: our language code -> Tesseract's traineddata name
-TESS_LANGS = {"zh": "chi_sim", "en": "eng", "fr": "fra", "de": "deu", "ja": "jpn", "ko": "kor"}
 TESSDATA_DIRS = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                  "/usr/share/tessdata", "/usr/local/share/tessdata",
                  "/opt/homebrew/share/tessdata")
@@ -48,7 +46,7 @@ PSM_PAGE, PSM_LINE = 3, 7
 
 def apt_package(lang: str) -> str:
     """Debian package of a language pack: ``tesseract-ocr-chi-sim`` for zh."""
-    return "tesseract-ocr-" + TESS_LANGS[lang].replace("_", "-")
+    return "tesseract-ocr-" + get_lang(lang).tesseract.replace("_", "-")
 
 
 def find_tessdata(tess_lang: str) -> Path | None:
@@ -169,8 +167,7 @@ class TesseractSystem(PeerSystem):
     tasks = ("det", "rec")
 
     def __init__(self, lang: str, *, threads: int = 1, engine: str | None = None) -> None:
-        get_lang(lang)
-        self.lang, self.tess_lang = lang, TESS_LANGS[lang]
+        self.lang, self.tess_lang = lang, get_lang(lang).tesseract
         tessdata = find_tessdata(self.tess_lang)
         if tessdata is None:
             raise PpocrError(f"no {self.tess_lang}.traineddata for --lang {lang} (searched "
