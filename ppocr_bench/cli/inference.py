@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
@@ -14,7 +15,11 @@ from ppocr_bench.errors import PpocrError
 @app.command()
 def ocr(
     images: list[Path] = typer.Argument(..., help="Image files."),
-    zoo: Path = typer.Option(..., "--zoo", help="Zoo entry folder (zoo/NAME)."),
+    zoo: Path = typer.Option(None, "--zoo", help="Zoo entry folder (zoo/NAME); default: the "
+                             "entry of zoo/ whose card records the best end-to-end hmean for "
+                             "--lang (the choice is printed)."),
+    zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Where the entry is chosen from "
+                                 "without --zoo (default: the repo's zoo/)."),
     lang: str = typer.Option("en", "--lang", help="Picks the entry's recognizer."),
     backend: str = typer.Option("torch", "--backend", help="torch or onnx."),
     threads: int = typer.Option(1, "--threads"),
@@ -33,12 +38,20 @@ def ocr(
     from ppocr_bench.inference.ocr import check_ocr_inputs, run_ocr
     from ppocr_bench.inference.profiles import get_profile
     from ppocr_bench.inference.system import load_predictors
-    from ppocr_bench.zoo.card import read_card
+    from ppocr_bench.zoo.card import ZOO_DIR, read_card
+    from ppocr_bench.zoo.choose import choose_entry
 
     get_lang(lang)
     get_profile(profile)
     check_ocr_inputs(images, draw)
-    system = load_predictors(read_card(zoo), lang, backend=backend, threads=threads,
+    if zoo is None:
+        choice = choose_entry(lang, zoo_dir or ZOO_DIR)
+        card = choice.card
+        # on stderr with --json, so that stdout stays one JSON document
+        print(f"entry: {choice.describe(lang)}", file=sys.stderr if as_json else sys.stdout)
+    else:
+        card = read_card(zoo)
+    system = load_predictors(card, lang, backend=backend, threads=threads,
                              profile=profile).system(drop_score)
     records = run_ocr(images, system, draw)
     if as_json:

@@ -94,3 +94,17 @@ def test_draw_into_a_new_folder(zoo, image, tmp_path):
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     drawn = cv2.imread(str(target))
     assert drawn.shape[1] == 2 * cv2.imread(str(image)).shape[1] and np.ptp(drawn) > 0
+
+
+def test_without_zoo_the_best_entry_for_the_language_is_used_and_named(tiny_zoo, image,
+                                                                          tmp_path):
+    import shutil
+
+    zoo_dir = tmp_path / "zoo"
+    shutil.copytree(tiny_zoo.root, zoo_dir / "random")
+    proc = cli("ocr", image, "--lang", "en", "--zoo-dir", zoo_dir, "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert "entry: en: zoo/random (no entry has eval figures for en" in proc.stderr
+    assert json.loads(proc.stdout)[0]["path"] == str(image)  # stdout: the JSON alone
+    one_line_error(cli("ocr", image, "--lang", "ko", "--zoo-dir", zoo_dir),
+                   "has a detector and a ko recognizer")
