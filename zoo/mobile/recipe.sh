@@ -14,9 +14,11 @@
 #     STAGE=1 bash zoo/mobile/recipe.sh rec_latin
 #     STAGE=1 bash zoo/mobile/recipe.sh det
 #     STAGE=2 bash zoo/mobile/recipe.sh rec_latin     (from zoo/mobile/v2/rec_latin_s1)
+#     STAGE=2 bash zoo/mobile/recipe.sh eval_rec_latin (its figures in STAGES.md; needs
+#                 `ppocr-bench zoo import ppocrv3-en` and Tesseract with eng)
 # WORK (default work/mobile-v2) holds the runs; THREADS (default 1) the torch threads.
 set -euo pipefail
-model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin}
+model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|eval_rec_latin}
 stage=${STAGE:?give STAGE=N}
 repo=$(pwd)
 work=${WORK:-work/mobile-v2}
@@ -38,6 +40,24 @@ train() {
     ppocr-bench train "$@" --out "$dir" --threads "$threads" --workers 0 --log-every 20
   fi
 }
+
+# eval_rec_latin: score stage N's published (final) weights as recorded in STAGES.md: on the
+# real ICDAR 2015 words beside v1, zoo/ppocrv3-en and Tesseract in one run, and on the default
+# synthetic en set (a copy of the run without best.safetensors, so that `zoo add` takes
+# final.safetensors, the file committed for the next stage)
+if [ "$model" = eval_rec_latin ]; then
+  run="$work/runs/rec_latin_s$stage"
+  rm -rf "${run}_final" && cp -r "$run" "${run}_final" && rm -f "${run}_final/best.safetensors"
+  ppocr-bench zoo add "${run}_final" --name "v2-s$stage" --task rec --lang en --lang fr \
+    --lang de --zoo-dir "$work/zoo"
+  cmp "$work/zoo/v2-s$stage/rec_rec_latin_s${stage}_final.safetensors" \
+    "zoo/mobile/v2/rec_latin_s$stage.safetensors"
+  ppocr-bench eval zoo/mobile "$work/zoo/v2-s$stage" zoo/ppocrv3-en --system tesseract \
+    --data ../shared/real/ic15-train-300 --lang en --out "$work/eval-s$stage-real" --latency-runs 3
+  ppocr-bench eval zoo/mobile "$work/zoo/v2-s$stage" --lang en --out "$work/eval-s$stage-en" \
+    --latency-runs 3
+  exit 0
+fi
 
 case $model in
   # Latin recognizer (rec_mv3_crnn, en + fr + de): streamed lines cut from rendered scene and
