@@ -25,12 +25,15 @@ from ppocr_bench.errors import PpocrError
 from ppocr_bench.models.backbones.mobilenet_v1_enhance import MobileNetV1Enhance
 from ppocr_bench.models.backbones.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
 from ppocr_bench.models.backbones.pplcnet_v3 import PPLCNetV3
+from ppocr_bench.models.backbones.repvit import RepViT
 from ppocr_bench.models.backbones.resnet_vd import ResNetVdDet, ResNetVdRec
 from ppocr_bench.models.heads.cls_head import ClsHead
 from ppocr_bench.models.heads.ctc_head import CTCHead, check_charset, num_ctc_classes
 from ppocr_bench.models.heads.db_head import DBHead
 from ppocr_bench.models.model import OcrModel
 from ppocr_bench.models.necks.db_fpn import DBFPN, RSEFPN
+from ppocr_bench.models.necks.lk_rse_fpn import LargeKernelRSEFPN
+from ppocr_bench.models.necks.rec_lite import DWConvNeck, SVTRLiteNeck
 from ppocr_bench.models.necks.sequence import SequenceNeck
 from ppocr_bench.models.necks.svtr import SVTRNeck
 from ppocr_bench.models.spec import (
@@ -40,12 +43,13 @@ from ppocr_bench.models.spec import (
     ModelSpec,
     Neck,
     Pool,
+    Variant,
     check_spec,
     coerce_field,
 )
 
 __all__ = ["BACKBONES", "HEADS", "NECKS", "PRESETS", "Backbone", "ModelSpec", "Neck", "Pool",
-           "Task", "create_model", "get_preset", "resolve_spec"]
+           "Task", "Variant", "create_model", "get_preset", "resolve_spec"]
 
 PRESETS: dict[str, ModelSpec] = {
     # PP-OCR mobile detector: MobileNetV3-large x0.5 without SE, DBFPN 96, DB head (~0.58M).
@@ -164,6 +168,54 @@ PRESETS: dict[str, ModelSpec] = {
         svtr_kernel=(3, 3),
         use_space=True,
     ),
+    # PP-OCRv6 small detector: RepViT small (PP-HGNetV2 stem), large-kernel RSE-FPN 96 with
+    # 7x7 depthwise output convs, DB head (PP-OCRv6_small_det, ~2.45M).
+    "det_repvit_db_small": ModelSpec(
+        task=Task.DET,
+        backbone=Backbone.REPVIT,
+        input_size=(3, 640, 640),
+        neck=Neck.LK_RSE_FPN,
+        variant=Variant.SMALL,
+        inner_channels=96,
+        mixer_kernel=7,
+        k=50,
+    ),
+    # PP-OCRv6 tiny detector: RepViT tiny (PP-HGNetV2 stem), large-kernel RSE-FPN 64 with 5x5
+    # depthwise output convs, DB head (PP-OCRv6_tiny_det, ~0.43M).
+    "det_repvit_db_tiny": ModelSpec(
+        task=Task.DET,
+        backbone=Backbone.REPVIT,
+        input_size=(3, 640, 640),
+        neck=Neck.LK_RSE_FPN,
+        variant=Variant.TINY,
+        inner_channels=64,
+        mixer_kernel=5,
+        k=50,
+    ),
+    # PP-OCRv6 small recognizer: RepViT small (PP-HGNetV2 stem), SVTR-lite neck 120 (1x7 local
+    # conv, 2 blocks), CTC; 48x320 -> 40 steps (PP-OCRv6_small_rec, ~5.27M at 18,710 classes).
+    "rec_repvit_svtr_small": ModelSpec(
+        task=Task.REC,
+        backbone=Backbone.REPVIT,
+        input_size=(3, 48, 320),
+        neck=Neck.SVTR_LITE,
+        variant=Variant.SMALL,
+        hidden_size=120,
+        mixer_kernel=7,
+        use_space=True,
+    ),
+    # PP-OCRv6 tiny recognizer: RepViT tiny (RepViT stem), 1x5 depthwise + 1x1 conv neck, CTC
+    # head 160 -> 80 -> classes; 48x320 -> 40 steps (PP-OCRv6_tiny_rec, ~1.10M at 6,906 classes).
+    "rec_repvit_ctc_tiny": ModelSpec(
+        task=Task.REC,
+        backbone=Backbone.REPVIT,
+        input_size=(3, 48, 320),
+        neck=Neck.DW_CONV,
+        variant=Variant.TINY,
+        mixer_kernel=5,
+        mid_channels=80,
+        use_space=True,
+    ),
 }
 
 def get_preset(name: str) -> ModelSpec:
@@ -249,6 +301,7 @@ BACKBONES: dict[Backbone, Callable[[ModelSpec], nn.Module]] = {
     Backbone.PPLCNET_V3: lambda s: PPLCNetV3(s.input_size[0], s.scale, det=s.task is Task.DET),
     Backbone.MV1_ENHANCE: lambda s: MobileNetV1Enhance(s.input_size[0], s.scale, s.last_stride,
                                                        s.pool.value),
+    Backbone.REPVIT: lambda s: RepViT(s.input_size[0], s.variant.value, det=s.task is Task.DET),
 }
 #: spec.neck -> the neck it builds on the backbone's out_channels (None: no neck)
 NECKS: dict[Neck | None, Callable[[ModelSpec, Any], nn.Module]] = {
@@ -257,6 +310,9 @@ NECKS: dict[Neck | None, Callable[[ModelSpec, Any], nn.Module]] = {
     Neck.BILSTM: lambda s, c: SequenceNeck(c, s.hidden_size),
     Neck.SVTR: lambda s, c: SVTRNeck(c, s.hidden_size, s.svtr_dims,
                                      kernel_size=s.svtr_kernel or (1, 3)),
+    Neck.LK_RSE_FPN: lambda s, c: LargeKernelRSEFPN(c, s.inner_channels, s.mixer_kernel),
+    Neck.SVTR_LITE: lambda s, c: SVTRLiteNeck(c, s.hidden_size, s.mixer_kernel),
+    Neck.DW_CONV: lambda s, c: DWConvNeck(c, s.mixer_kernel),
     None: lambda s, c: _NoNeck(c),
 }
 #: spec.task -> the head it builds on the neck's out_channels (rec: classes from the charset)

@@ -24,6 +24,7 @@ class Backbone(str, Enum):
     RESNET34_VD = "resnet34_vd"
     PPLCNET_V3 = "pplcnet_v3"
     MV1_ENHANCE = "mobilenet_v1_enhance"
+    REPVIT = "repvit"
 
 
 class Neck(str, Enum):
@@ -31,6 +32,9 @@ class Neck(str, Enum):
     RSE_FPN = "rse_fpn"
     BILSTM = "bilstm"
     SVTR = "svtr"
+    LK_RSE_FPN = "lk_rse_fpn"
+    SVTR_LITE = "svtr_lite"
+    DW_CONV = "dw_conv"
 
 
 class Pool(str, Enum):
@@ -40,13 +44,21 @@ class Pool(str, Enum):
     AVG = "avg"
 
 
+class Variant(str, Enum):
+    """A layout of the RepViT backbone (PP-OCRv6): ``models.backbones.repvit.LAYOUTS``."""
+
+    SMALL = "small"
+    TINY = "tiny"
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """How to build one network. None marks a field that does not apply to the preset.
 
     task, backbone: fixed per preset (pick another preset to change them).
     input_size: default (C, H, W) input; C sets the backbone's input channels.
-    neck: det "db_fpn" | "rse_fpn"; rec "bilstm" | "svtr".
+    neck: det "db_fpn" | "rse_fpn" | "lk_rse_fpn"; rec "bilstm" | "svtr" | "svtr_lite" |
+        "dw_conv".
     scale: width multiplier; MobileNetV3 one of 0.35, 0.5, 0.75, 1.0, 1.25; PP-LCNetV3 and
         MobileNetV1Enhance any value in (0, 2] (PP-OCRv4: det 0.75, rec 0.95; v2/v3 rec 0.5).
     use_se: squeeze-excite blocks on (True) or removed (False), MobileNetV3 only.
@@ -55,12 +67,16 @@ class ModelSpec:
     last_stride: MobileNetV1Enhance, the (H, W) stride of its last block: PP-OCRv2 (1, 1),
         PP-OCRv3 (1, 2) (one step per 8 columns instead of 4).
     pool: MobileNetV1Enhance, its final 2x2 pool: "max" (PP-OCRv2) or "avg" (PP-OCRv3).
+    variant: RepViT, its layout per task: "small" or "tiny" (PP-OCRv6 small, tiny).
     inner_channels: FPN width (the DB head works on it; its branches on a quarter of it).
     hidden_size: BiLSTM hidden size per direction (the CTC head sees twice that); SVTR
         transformer width.
     svtr_dims: SVTR output width (the CTC head sees that): PP-OCRv3 64, PP-OCRv4 120.
     svtr_kernel: SVTR (H, W) kernel of its two outer convs: PP-OCRv3 (3, 3), PP-OCRv4 (1, 3).
-    mid_channels: CTC head, a linear to this width before the classifier (PP-OCRv2 96).
+    mixer_kernel: the depthwise kernel of the PP-OCRv6 necks: lk_rse_fpn k x k, svtr_lite and
+        dw_conv 1 x k along the line (small 7, tiny 5).
+    mid_channels: CTC head, a linear to this width before the classifier (PP-OCRv2 96,
+        PP-OCRv6 tiny 80).
     num_classes: classifier classes (cls: 2, for 0 and 180 degrees). Recognizers take theirs
         from the charset.
     use_space: recognizer has a class for " " after the charset (PaddleOCR's use_space_char).
@@ -79,10 +95,12 @@ class ModelSpec:
     small_stride: tuple[int, int, int, int] | None = None
     last_stride: tuple[int, int] | None = None
     pool: Pool | None = None
+    variant: Variant | None = None
     inner_channels: int | None = None
     hidden_size: int | None = None
     svtr_dims: int | None = None
     svtr_kernel: tuple[int, int] | None = None
+    mixer_kernel: int | None = None
     mid_channels: int | None = None
     num_classes: int | None = None
     use_space: bool | None = None
@@ -91,9 +109,9 @@ class ModelSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields: enums as their values, tuples as lists, ``pruned`` as a
-        {name: channels} table. ``pruned`` and the fields added with MobileNetV1Enhance
-        (:data:`LATER_FIELDS`) are left out when None, so the files of the models that lack
-        them stay as they were."""
+        {name: channels} table. ``pruned`` and the fields added with MobileNetV1Enhance and
+        after (:data:`LATER_FIELDS`) are left out when None, so the files of the models that
+        lack them stay as they were."""
         data = {name: _jsonable(value) for name, value in dataclasses.asdict(self).items()}
         for name in LATER_FIELDS:
             if data[name] is None:
@@ -110,14 +128,16 @@ def _jsonable(value: Any) -> Any:
 
 
 #: fields that a spec's JSON leaves out when None (:meth:`ModelSpec.to_dict`)
-LATER_FIELDS = ("last_stride", "pool", "svtr_dims", "svtr_kernel", "mid_channels", "pruned")
+LATER_FIELDS = ("last_stride", "pool", "svtr_dims", "svtr_kernel", "mid_channels", "pruned",
+                "variant", "mixer_kernel")
 #: fields fixed per preset, and fields that apply to every preset (None in all of them)
 FIXED_FIELDS = ("task", "backbone")
 EVERY_PRESET_FIELDS = ("pruned",)
 _TUPLE_FIELDS = ("input_size", "small_stride", "last_stride", "svtr_kernel")
 _ENUM_FIELDS: dict[str, type[Enum]] = {"task": Task, "backbone": Backbone, "neck": Neck,
-                                       "pool": Pool}
-_TASK_NECKS = {Task.DET: (Neck.DB_FPN, Neck.RSE_FPN), Task.REC: (Neck.BILSTM, Neck.SVTR)}
+                                       "pool": Pool, "variant": Variant}
+_TASK_NECKS = {Task.DET: (Neck.DB_FPN, Neck.RSE_FPN, Neck.LK_RSE_FPN),
+               Task.REC: (Neck.BILSTM, Neck.SVTR, Neck.SVTR_LITE, Neck.DW_CONV)}
 _ANY_SCALE = (Backbone.PPLCNET_V3, Backbone.MV1_ENHANCE)
 
 
@@ -173,6 +193,9 @@ def _shape_problems(spec: ModelSpec) -> list[str]:
     if kernel is not None and (len(kernel) != 2 or not all(
             _positive_int(k) and k % 2 == 1 for k in kernel)):
         problems.append(f"svtr_kernel must be 2 positive odd ints, got {kernel!r}")
+    mixer = spec.mixer_kernel
+    if mixer is not None and not (_positive_int(mixer) and mixer % 2 == 1):
+        problems.append(f"mixer_kernel must be a positive odd int, got {mixer!r}")
     return problems
 
 

@@ -256,7 +256,7 @@ def test_a_backbone_without_a_builder_is_an_error_not_another_network(monkeypatc
     with pytest.raises(PpocrError, match=r"^det_mv3_db: no backbone builder for "
                                          r"'mobilenet_v3_large'; known: mobilenet_v3_small, "
                                          r"resnet18_vd, resnet34_vd, pplcnet_v3, "
-                                         r"mobilenet_v1_enhance$"):
+                                         r"mobilenet_v1_enhance, repvit$"):
         create_model("det_mv3_db")
     monkeypatch.delitem(NECKS, None)
     with pytest.raises(PpocrError, match=r"^cls_mv3: no neck builder for None; known: db_fpn"):
