@@ -4,10 +4,12 @@
 layers (conv, conv_transpose, bn, linear, norm, affine) in topological order;
 :func:`map_onnx_weights` pairs them, in order, with our model's weight-carrying modules in
 execution order, checks kinds, shapes, strides, groups and eps one by one and returns a complete
-state dict. A conv exported with a bias where our model has conv (no bias) + BatchNorm is BN
-folded into the conv: the conv takes the weight and the BatchNorm becomes ``y = x + bias``
-(weight 1, mean 0, var 1 - eps). An ``nn.LSTM`` of L layers meets L ONNX LSTM layers, one
-per layer (both directions each). Anything left over on either side is a PpocrError naming it.
+state dict. A conv exported with a bias where our model has conv + BatchNorm is BN folded into
+the conv: the conv takes the weight and the BatchNorm becomes ``y = x + bias`` (weight 1, mean 0,
+var 1 - eps); a conv of ours with a bias of its own (a DB head's transposed convs, as PP-OCRv6
+exports them) takes the bias and the BatchNorm becomes the identity. An ``nn.LSTM`` of L layers
+meets L ONNX LSTM layers, one per layer (both directions each). Anything left over on either
+side is a PpocrError naming it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ _KINDS: tuple[tuple[type[nn.Module], str], ...] = (
     (LearnableAffine, "affine"),
     (nn.LSTM, "lstm"),
 )
+
+_CONV_KINDS = ("conv", "conv_transpose")
 
 
 # ---------------------------------------------------------------- our side
@@ -136,27 +140,37 @@ def _assign(ours: TorchLayer, theirs: OnnxLayer, state: dict[str, torch.Tensor])
         target = getattr(module, key, None)
         if isinstance(target, torch.Tensor) and f"{ours.name}.{key}" not in state:
             raise PpocrError(f"{theirs.describe()} lacks the {key} of {ours.name}")
-    if ours.kind == "conv":
-        stride, groups = tuple(module.stride), module.groups
-        if (tuple(theirs.attrs["stride"]), theirs.attrs["groups"]) != (stride, groups):
-            raise PpocrError(f"{ours.name} has stride {stride}, groups {groups} but "
-                             f"{theirs.describe()} has stride {theirs.attrs['stride']}, "
-                             f"groups {theirs.attrs['groups']}")
+    if ours.kind in _CONV_KINDS:
+        _expect_stride(ours, theirs)
     eps = theirs.attrs.get("eps")
     if eps is not None and not np.isclose(eps, module.eps, rtol=1e-3, atol=0):
         raise PpocrError(f"{ours.name} has eps {module.eps:g} but {theirs.describe()} "
                          f"has eps {eps:g}")
 
 
+def _expect_stride(ours: TorchLayer, theirs: OnnxLayer) -> None:
+    module = ours.module
+    stride, groups = tuple(module.stride), module.groups
+    if (tuple(theirs.attrs["stride"]), theirs.attrs["groups"]) != (stride, groups):
+        raise PpocrError(f"{ours.name} has stride {stride}, groups {groups} but "
+                         f"{theirs.describe()} has stride {theirs.attrs['stride']}, "
+                         f"groups {theirs.attrs['groups']}")
+
+
 def _fold_bn(conv: TorchLayer, bn: TorchLayer, theirs: OnnxLayer,
              state: dict[str, torch.Tensor]) -> None:
-    """BN folded into an exported conv: conv takes the weight, BN becomes y = x + bias."""
+    """BN folded into an exported conv: conv takes the weight (and the bias where it has one),
+    BN becomes y = x + bias (the identity when the conv took the bias)."""
     _expect(conv, theirs, "weight", tuple(conv.module.weight.shape))
     _expect(bn, theirs, "bias", tuple(bn.module.bias.shape))
+    _expect_stride(conv, theirs)
     state[f"{conv.name}.weight"] = _tensor(theirs.tensors["weight"])
     channels = bn.module.num_features
+    bias = _tensor(theirs.tensors["bias"])
+    if conv.module.bias is not None:
+        state[f"{conv.name}.bias"], bias = bias, torch.zeros(channels)
     state[f"{bn.name}.weight"] = torch.ones(channels)
-    state[f"{bn.name}.bias"] = _tensor(theirs.tensors["bias"])
+    state[f"{bn.name}.bias"] = bias
     state[f"{bn.name}.running_mean"] = torch.zeros(channels)
     state[f"{bn.name}.running_var"] = torch.full((channels,), 1.0 - bn.module.eps)
 
@@ -178,7 +192,7 @@ def map_onnx_weights(model: nn.Module, source: str | Path | onnx.ModelProto, *,
     i = j = 0
     while i < len(ours) and j < len(theirs):
         mine, other = ours[i], theirs[j]
-        folded = (mine.kind == other.kind == "conv" and mine.module.bias is None
+        folded = (mine.kind == other.kind and mine.kind in _CONV_KINDS
                   and "bias" in other.tensors and i + 1 < len(ours) and ours[i + 1].kind == "bn"
                   and (j + 1 == len(theirs) or theirs[j + 1].kind != "bn"))
         if folded:

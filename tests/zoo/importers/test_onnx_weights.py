@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import warnings
 
@@ -72,7 +73,9 @@ def _with_identities(proto: onnx.ModelProto) -> onnx.ModelProto:
 
 SHAPES = {"cls_mv3": (1, 3, 48, 96), "rec_lcnetv3_svtr": (1, 3, 48, 64),
           "det_mv3_rse": (1, 3, 64, 64), "rec_mv1e_crnn": (1, 3, 32, 64),
-          "rec_mv1e_svtr": (1, 3, 48, 64), "rec_mv3_crnn": (1, 3, 32, 64)}
+          "rec_mv1e_svtr": (1, 3, 48, 64), "rec_mv3_crnn": (1, 3, 32, 64),
+          "det_repvit_db_tiny": (1, 3, 64, 64), "rec_repvit_svtr_small": (1, 3, 48, 64),
+          "rec_repvit_ctc_tiny": (1, 3, 48, 64)}
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +112,29 @@ def test_torch_export_folds_bn_into_the_conv_and_the_mapper_unfolds_it(exports) 
     assert torch.equal(state[f"{stem_bn}.weight"], torch.ones(8))
     assert torch.equal(state[f"{stem_bn}.running_mean"], torch.zeros(8))
     assert not torch.equal(state["backbone.stem.0.weight"], source.backbone.stem[0].weight)
+
+
+def test_a_transposed_conv_exported_with_its_bn_folded_keeps_the_bias(exports) -> None:
+    """PP-OCRv6 det exports fold the DB head's BatchNorms into its transposed convs too."""
+    source, _ = exports["det_repvit_db_tiny"]
+    folded = copy.deepcopy(source)
+    up, bn = folded.head.prob[3], folded.head.prob[4]
+    with torch.no_grad():
+        scale = bn.weight / torch.sqrt(bn.running_var + bn.eps)
+        up.weight.mul_(scale.view(1, -1, 1, 1))  # (in, out, k, k): out channels second
+        up.bias.copy_((up.bias - bn.running_mean) * scale + bn.bias)
+    folded.head.prob[4] = torch.nn.Identity()
+    proto = _export(folded, SHAPES["det_repvit_db_tiny"])
+    kinds = [layer.kind for layer in read_onnx_layers(proto)]
+    assert "bn" not in kinds and kinds[-2:] == ["conv_transpose", "conv_transpose"]
+    target = _model("det_repvit_db_tiny", seed=2)
+    state = map_onnx_weights(target, proto, paddle_order=False, not_exported=("head.thresh",))
+    assert torch.equal(state["head.prob.3.bias"], up.bias)
+    assert torch.equal(state["head.prob.4.bias"], torch.zeros(16))
+    target.load_state_dict(state)
+    x = torch.randn(SHAPES["det_repvit_db_tiny"], generator=torch.Generator().manual_seed(3))
+    with torch.no_grad():
+        assert (target(x) - source(x)).abs().max().item() < 1e-5
 
 
 def test_read_layers_finds_affine_norm_and_linear_patterns(exports) -> None:
