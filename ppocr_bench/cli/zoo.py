@@ -29,7 +29,8 @@ def zoo_list(zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Default: the 
 
 @zoo_app.command("import")
 def zoo_import(name: str = typer.Argument(..., help="ppocrv3-en, ppocrv4-ch, ppocrv3-ch, "
-                                         "ppocrv2-ch, ppocrv5-mobile or ppocr-server-det."),
+                                         "ppocrv2-ch, ppocrv5-mobile, ppocrv6-small, "
+                                         "ppocrv6-tiny or ppocr-server-det."),
                zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Default: the repo's zoo/."),
                verify: bool = typer.Option(True, "--verify/--no-verify",
                                            help="Check parity with onnxruntime after loading.")

