@@ -130,9 +130,12 @@ def _check_options(out: Path, ratio: float | None, data: Path | None, max_loss: 
 
 
 def _record(model: OcrModel, data: Path, sha: str) -> dict[str, Any]:
-    """What a scan table must match to be reused: the weights and the labels scanned."""
+    """What a scan table must match to be reused: the weights and the labels scanned (a
+    folder's label files, or the label file given)."""
+    data = Path(data)
+    labels = sha256_file(data) if data.is_file() else eval_set_sha256(data)
     return {"preset": model.preset, "weights_sha256": sha, "data": str(data),
-            "data_sha256": eval_set_sha256(Path(data)), "ratios": list(RATIOS)}
+            "data_sha256": labels, "ratios": list(RATIOS)}
 
 
 def _scanned_ratios(model: OcrModel, names: list[str], data: Path, out: Path,

@@ -110,3 +110,16 @@ def test_flops_target_prunes_at_least_that_share(tmp_path, tiny_set):
     assert table["threshold"] == report.threshold
     assert load_model(out).spec.pruned == tuple(sorted(
         (n, kept) for n, (_, _, kept) in report.layers.items()))
+
+
+def test_a_scan_on_a_label_file_is_keyed_by_its_contents(tmp_path):
+    """A scan table is reused only for the same labels: a label file (not a folder) is hashed
+    itself, so two different files never share one."""
+    from ppocr_bench.slim.run import _record
+
+    model = small_model("cls_mv3")
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("x.jpg\tabc\n")
+    second.write_text("y.jpg\tdef\n")
+    keys = [_record(model, path, "w")["data_sha256"] for path in (first, second, first)]
+    assert keys[0] != keys[1] and keys[0] == keys[2]
