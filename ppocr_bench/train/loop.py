@@ -6,8 +6,9 @@ gradient, Adam's ``weight_decay``), optional global gradient-norm clipping. Loss
 :func:`ppocr_bench.losses.db_loss.db_loss`), cross entropy (cls), CTC with blank 0 summed per
 line and averaged over the batch (rec, as PaddleOCR's ``CTCLoss``). ``quant`` "pact":
 quantisation-aware training of the model quantised after its initialisation
-(:mod:`ppocr_bench.slim.quant`; the PACT alphas with their own L2 of 2e-5), resumable like any
-run (alphas and moving-average scales are in the checkpoint).
+(:mod:`ppocr_bench.slim.quant`; the PACT alphas with their own L2 of 2e-5, fitted to the first
+batch of a fresh run of a float model by :func:`~ppocr_bench.slim.quant.fit_alphas`), resumable like any run
+(alphas and moving-average scales are in the checkpoint).
 
 Run folder: ``config.json`` (with where the data lies, :mod:`.run_folder`), ``charset.txt``
 (rec), ``log.jsonl``, ``ckpt/`` (see :mod:`.checkpoints`), ``best.safetensors`` (best validation
@@ -47,8 +48,8 @@ from torch.utils.data import DataLoader
 
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.files import ensure_writable_dir
-from ppocr_bench.models import load_weights
-from ppocr_bench.slim.quant import param_groups
+from ppocr_bench.models import load_weights, read_weights_info
+from ppocr_bench.slim.quant import fit_alphas, param_groups
 from ppocr_bench.text.charset import charset_text
 from ppocr_bench.train import checkpoints as ck
 from ppocr_bench.train import tasks
@@ -211,12 +212,24 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     start_step, resumed_from = step, (step if resume else None)
     started = tick = waited = time.perf_counter()
     window, data_s = 0, 0.0
+    # the quantisers of a model quantised here (not of QAT init weights) fit the first batch
+    fit_quant = bool(config.quant) and not (config.init and read_weights_info(config.init).quant)
     model.train()
     for batch in loader:
         data_s += time.perf_counter() - waited  # the step waited this long for its batch
         lr = schedule(step, base_lr=config.lr, total_steps=total, warmup_steps=warmup,
                       end_lr=config.end_lr)
         set_lr(optimizer, lr)
+        if fit_quant and step == 0:  # a model quantised by this run: alphas fit the first batch
+            raised = fit_alphas(model, batch["image"].to(device).contiguous(
+                memory_format=torch.channels_last))
+            if d.active:  # every rank starts from rank 0's alphas and scales
+                for name, tensor in model.state_dict().items():
+                    if ".input_quant." in name:
+                        dist.broadcast(tensor, 0)
+            if raised and rank0:
+                progress.message(f"PACT alphas raised to their inputs' abs-max: {len(raised)} "
+                                 f"layers, up to {max(raised.values()):.1f}")
         losses = tasks.loss(net, config.task, batch, device, amp=config.amp)
         optimizer.zero_grad(set_to_none=True)
         scaler.scale(losses["loss"]).backward()

@@ -91,13 +91,20 @@ def test_init_weights_are_loaded_before_quantisation(synth_en, tmp_path):
     final = load_file(tmp_path / "run/final.safetensors")
     for key, value in start.named_parameters():
         torch.testing.assert_close(final[key], value.detach(), rtol=0, atol=0, msg=key)
+    # the run fitted its alphas to the first batch: none below 20, none trained (lr 0)
+    alphas = {k: float(v) for k, v in final.items() if k.endswith("input_quant.alpha")}
+    assert alphas and min(alphas.values()) >= ALPHA_INIT
     qat = tmp_path / "run/final.safetensors"
     with pytest.raises(PpocrError, match="final.safetensors: quantisation-aware \\(pact\\) "
                                          "weights: continue training them with --quant pact"):
         train(_config("cls", synth_en, tmp_path / "float_run", steps=1, quant=None,
                       init=str(qat)))
-    more = train(_config("cls", synth_en, tmp_path / "more", steps=1, init=str(qat)))
+    # QAT weights continue with their own quantisation state: nothing is fitted again
+    more = train(_config("cls", synth_en, tmp_path / "more", steps=1, lr=0.0, init=str(qat)))
     assert read_weights_info(more.final_weights).quant == "pact"
+    again = load_file(more.final_weights)
+    for key in (k for k in final if k.endswith("input_quant.alpha")):
+        torch.testing.assert_close(again[key], final[key], rtol=0, atol=0, msg=key)
 
 
 def test_an_unknown_quant_is_one_line_before_any_work(tiny_set, tmp_path):

@@ -19,6 +19,7 @@ from ppocr_bench.slim.quant import (
     QuantLinear,
     calibrate,
     fake_quant,
+    fit_alphas,
     param_groups,
     quant_layers,
     quantize_model,
@@ -95,6 +96,40 @@ def test_calibrate_takes_one_moving_average_step_per_batch_and_leaves_bn_alone()
     assert all(torch.equal(model.state_dict()[k], v) for k, v in bn.items())
     with pytest.raises(PpocrError, match="not quantised: nothing to calibrate"):
         calibrate(tiny_model("cls_mv3"), batches)
+
+
+def test_fit_alphas_raises_only_the_alphas_their_inputs_exceed():
+    images = torch.randn(2, 3, 48, 192, generator=torch.Generator().manual_seed(3))
+    images[0, 0, 0, 0] = 55.0  # the stem reads the image itself: |x| below 20 but here
+    # what each layer reads in the float network (the fit runs it with inputs unquantised)
+    float_model, seen = tiny_model("cls_mv3"), {}
+
+    def observer(name):
+        def hook(module, args):
+            seen[name] = float(args[0].abs().max())
+        return hook
+
+    layers = [(n, m) for n, m in float_model.named_modules()
+              if type(m) in (nn.Conv2d, nn.Linear, DepthwiseConv2d)]
+    for name, layer in layers:
+        layer.register_forward_pre_hook(observer(name))
+    with torch.no_grad():
+        float_model(images)
+    model = quantize_model(tiny_model("cls_mv3")).train()
+    raised = fit_alphas(model, images)
+    assert model.training and raised["backbone.stem.0"] == pytest.approx(55.0)
+    assert set(raised) == {name for name, m in seen.items() if m > ALPHA_INIT}
+    assert set(quant_layers(model)) == set(seen)
+    for name, layer in quant_layers(model).items():
+        q = layer.input_quant  # (weights fake-quantised in the fit: near the float inputs)
+        assert float(q.alpha) == pytest.approx(max(ALPHA_INIT, seen[name]), rel=0.05)
+        # every moving average starts at what the layer clips to, not at 1
+        assert float(q.scale) == pytest.approx(min(float(q.alpha), seen[name]), rel=0.05,
+                                               abs=1e-7)
+        assert float(q.state) == 1.0
+    assert float(model.backbone.stem[0].input_quant.scale) == pytest.approx(55.0)
+    with pytest.raises(PpocrError, match="not quantised: no alphas to fit"):
+        fit_alphas(tiny_model("cls_mv3"), images)
 
 
 def test_conv_and_linear_are_quantised_lstm_and_transposed_convs_stay_float():
