@@ -68,8 +68,9 @@ def measure(cards: list[ZooCard], langs: list[str], count: int, threads: int, ru
     """``store``'s results, completed: data set name -> entry name -> evaluate_zoo result."""
     results = json.loads(store.read_text(encoding="utf-8")) if store.is_file() else {}
     sets = [(lang, lang, default_eval_set(lang, count=count)) for lang in langs]
-    if real and REAL_IC15.is_dir():
-        sets.append((REAL, "en", REAL_IC15))
+    real_dir = HERE.parent / REAL_IC15  # the table's path is relative to the repository root
+    if real and real_dir.is_dir():
+        sets.append((REAL, "en", real_dir))
     for name, lang, data in sets:
         for card in cards:
             if card.name in results.get(name, {}) or not serves(card, lang):
