@@ -16,13 +16,13 @@
 #     STAGE=2 bash zoo/mobile/recipe.sh rec_latin     (from zoo/mobile/v2/rec_latin_s1)
 #     STAGE=2 bash zoo/mobile/recipe.sh eval_rec_latin (its figures in STAGES.md; needs
 #                 `ppocr-bench zoo import ppocrv3-en` and Tesseract with eng)
+#     STAGE=1 bash zoo/mobile/recipe.sh eval_det       (likewise, for the detector)
 # WORK (default work/mobile-v2) holds the runs; THREADS (default 1) the torch threads.
 set -euo pipefail
-model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|eval_rec_latin}
+model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|eval_rec_latin|eval_det}
 stage=${STAGE:?give STAGE=N}
 repo=$(pwd)
 work=${WORK:-work/mobile-v2}
-threads=${THREADS:-1}
 out="$work/runs/${model}_s$stage"
 mkdir -p "$work/runs" zoo/mobile/v2
 
@@ -32,14 +32,7 @@ start() {  # start MODEL V1_WEIGHTS
 }
 
 # train OUT ARGS...: start the run, or resume it after a kill
-train() {
-  local dir=$1; shift
-  if [ -f "$dir/config.json" ]; then
-    ppocr-bench train "$1" --out "$dir" --resume --threads "$threads" --log-every 20
-  else
-    ppocr-bench train "$@" --out "$dir" --threads "$threads" --workers 0 --log-every 20
-  fi
-}
+source zoo/train_stage.sh
 
 # eval_rec_latin: score stage N's published (final) weights as recorded in STAGES.md: on the
 # real ICDAR 2015 words beside v1, zoo/ppocrv3-en and Tesseract in one run, and on the default
@@ -56,6 +49,25 @@ if [ "$model" = eval_rec_latin ]; then
     --data ../shared/real/ic15-train-300 --lang en --out "$work/eval-s$stage-real" --latency-runs 3
   ppocr-bench eval zoo/mobile "$work/zoo/v2-s$stage" --lang en --out "$work/eval-s$stage-en" \
     --latency-runs 3
+  exit 0
+fi
+
+# eval_det: stage N's published (final) detector alone, with DB settings tuned as v1's were
+# (`zoo tune-det` on validation pages: the run's own 60 legacy-synthesis pages), on the real
+# ICDAR 2015 photos beside v1 and zoo/ppocrv3-en, and on the six default synthetic sets (v1's
+# figures there are its card's [eval.LANG])
+if [ "$model" = eval_det ]; then
+  run="$work/runs/det_s$stage"
+  rm -rf "${run}_final" && cp -r "$run" "${run}_final" && rm -f "${run}_final/best.safetensors"
+  rm -rf "$work/zoo/v2-det-s$stage"
+  ppocr-bench zoo add "${run}_final" --name "v2-det-s$stage" --task det --zoo-dir "$work/zoo"
+  cmp "$work/zoo/v2-det-s$stage/det_det_s${stage}_final.safetensors" "zoo/mobile/v2/det_s$stage.safetensors"
+  ppocr-bench zoo tune-det "$work/zoo/v2-det-s$stage" --data "$run/val/det/label.txt" --threads 2 \
+    --out "$work/tune-det-s$stage" --record
+  ppocr-bench eval zoo/mobile "$work/zoo/v2-det-s$stage" zoo/ppocrv3-en --data ../shared/real/ic15-train-300 \
+    --lang en --out "$work/eval-det-s$stage-real" --latency-runs 3
+  ppocr-bench eval "$work/zoo/v2-det-s$stage" --lang en --lang fr --lang de --lang zh --lang ja \
+    --lang ko --out "$work/eval-det-s$stage-synth" --latency-runs 3
   exit 0
 fi
 
