@@ -1,8 +1,8 @@
 """fp32 ONNX against int8 ONNX latency of the zoo/mobile models, measured in one run.
 
 For det, cls and the Latin rec of a zoo entry (default zoo/mobile): a QAT copy of the float
-model (``quantize_model`` plus a calibration pass of a few synthetic images, no training: the
-weights are the float ones, enough for a latency figure), both exported (``export_onnx``, the
+model (``quantize_model``, ``fit_alphas`` and a calibration pass of a few synthetic images, no
+training: the weights are the float ones, enough for a latency figure), both exported (``export_onnx``, the
 ``export --onnx --int8`` path), then timed batch 1, one thread, after warm-up, in interleaved
 rounds (so load on the machine hits every variant alike). Variants, each against ``fp32``:
 
@@ -42,7 +42,7 @@ from ppocr_bench.inference.backends import OnnxRunner, TorchRunner, session_opti
 from ppocr_bench.inference.export import export_onnx
 from ppocr_bench.inference.system import load_zoo_model
 from ppocr_bench.slim.int8 import onnx_weight_bytes
-from ppocr_bench.slim.quant import calibrate, quantize_model
+from ppocr_bench.slim.quant import calibrate, fit_alphas, quantize_model
 from ppocr_bench.zoo.card import read_card
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,8 +84,10 @@ def exports(card, task: str, lang: str | None, shape, out: Path, calib: int):
     """(fp32 path, int8 path, the torch QAT model) of one card model."""
     entry = card.find(task, lang)
     fp32 = export_onnx(load_zoo_model(card, entry), out / f"{task}_fp32.onnx", input_size=shape)
-    qat = calibrate(quantize_model(load_zoo_model(card, entry)),
-                    synthetic_images(shape, calib, seed=1))
+    images = synthetic_images(shape, calib, seed=1)
+    qat = quantize_model(load_zoo_model(card, entry))
+    fit_alphas(qat, images[0])  # as a QAT run starts (alphas at least the float inputs' max)
+    qat = calibrate(qat, images)
     return fp32, export_onnx(qat, out / f"{task}_int8.onnx", input_size=shape), qat
 
 

@@ -1,21 +1,17 @@
 """`ppocr-bench eval zoo/mobile` reproduces the figures its card records (``[eval.LANG]``, written
-by ``eval --record``) for all six languages its recognizers serve (the paper's six; not ru).
-
-Inference is deterministic, so "within noise" is a tolerance of 0.005 for float differences
-across CPUs. The default eval sets are synthesized here as on the machine that recorded the card,
-from the same pinned font files whatever else is installed; a set that differs anyway (other
-Pillow/FreeType, OpenCV or numpy builds) is reported as such rather than as a model change.
+by ``eval --record``) for all six languages its recognizers serve (the paper's six; not ru),
+within the tolerance of ``tests/recorded_eval.py``. The default eval sets are synthesized here
+as on the machine that recorded the card, from the same pinned font files whatever else is
+installed.
 """
 
 from __future__ import annotations
 
 import pytest
+from recorded_eval import check_recorded_figures
 
-from ppocr_bench.eval.sets import default_eval_set
-from ppocr_bench.eval.evaluate import evaluate_zoo
-from ppocr_bench.zoo.card import EVAL_FIGURES, ZOO_DIR, eval_figures, eval_set_sha256, read_card
+from ppocr_bench.zoo.card import ZOO_DIR, read_card
 
-TOLERANCE = 0.005
 #: the languages zoo/mobile serves: the paper's six
 MOBILE_LANGS = ("zh", "en", "fr", "de", "ja", "ko")
 
@@ -36,13 +32,4 @@ def test_card_records_every_language_and_task(card):
 
 @pytest.mark.parametrize("lang", MOBILE_LANGS)
 def test_eval_reproduces_the_recorded_figures(card, lang):
-    recorded = card.eval[lang]
-    data = default_eval_set(lang)
-    assert data.name == recorded["data"]
-    if eval_set_sha256(data) != recorded["data_sha256"]:
-        pytest.fail(f"{data}: the eval set differs from the one the card was measured on "
-                    "(its fonts are pinned: other Pillow/FreeType, OpenCV or numpy builds?)")
-    figures = eval_figures(evaluate_zoo(card, data, lang, latency_runs=1))
-    for key, _, _ in EVAL_FIGURES:
-        if key in recorded:
-            assert figures[key] == pytest.approx(recorded[key], abs=TOLERANCE), key
+    check_recorded_figures(card, lang)
