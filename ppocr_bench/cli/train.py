@@ -53,6 +53,9 @@ def train(
     log_every: int = typer.Option(1, "--log-every"),
     init: Path = typer.Option(None, "--init", help="Start from these weights."),
     init_charset: str = typer.Option("extend", "--init-charset", help="extend or remap."),
+    init_new_rows: str = typer.Option("fresh", "--init-new-rows", help="How the CTC rows of "
+                                      "characters --init lacks start: fresh, or mean (the "
+                                      "mean of the copied rows plus noise)."),
     charset: str = typer.Option(None, "--charset", help="Rec charset: FILE or lang:XX."),
     arg: list[str] = typer.Option(None, "--arg", help="Preset override KEY=JSON."),
     synth_kind: str = typer.Option("both", "--synth-kind", help="Streaming: scene, document "

@@ -2,8 +2,11 @@
 
 :func:`remap_charset` copies the CTC head rows of the characters both charsets share, row by
 row and by character (never by position), so a checkpoint fine-tuned on another dictionary
-starts from what it knew; rows of new characters keep a fresh initialisation. The blank (row 0)
-and the space class (when both models have one) are copied too.
+starts from what it knew. Rows of new characters keep a fresh initialisation ("fresh") or start
+at the mean of the copied character rows plus that fresh row as noise ("mean": each new character
+begins as the average known character, so the CTC head sees "a character here" where the old
+model did, and the noise breaks the tie between them). The blank (row 0) and the space class
+(when both models have one) are copied too.
 """
 
 from __future__ import annotations
@@ -55,14 +58,18 @@ def resolve_charset(spec: str) -> list[str]:
     return read_charset_file(path)
 
 
-def remap_charset(old: OcrModel, charset: list[str], mode: str = "extend"
-                  ) -> tuple[OcrModel, RemapReport]:
+NEW_ROWS = ("fresh", "mean")
+
+
+def remap_charset(old: OcrModel, charset: list[str], mode: str = "extend",
+                  new_rows: str = "fresh") -> tuple[OcrModel, RemapReport]:
     """A copy of recognizer ``old`` whose CTC head serves a new charset.
 
     mode "extend": the new charset is ``old.charset`` followed by the characters of ``charset``
     it lacks (old rows keep their indices); "remap": the new charset is ``charset`` exactly
     (shared characters' rows are moved to their new index, old-only ones are dropped).
-    Everything but the head's last linear layer is copied as is.
+    Everything but the head's last linear layer is copied as is. new_rows: how the rows of
+    new characters start, "fresh" or "mean" (see the module docstring).
     """
     if old.task != "rec" or old.charset is None:
         raise PpocrError(f"{old.preset}: only recognizers have a charset to remap")
@@ -73,6 +80,8 @@ def remap_charset(old: OcrModel, charset: list[str], mode: str = "extend"
         new_charset = list(charset)
     else:
         raise PpocrError(f"charset mode must be extend or remap, not {mode!r}")
+    if new_rows not in NEW_ROWS:
+        raise PpocrError(f"new rows must be {' or '.join(NEW_ROWS)}, not {new_rows!r}")
     model = create_model(old.preset, charset=new_charset, **old.spec.to_dict())
     old_state, new_state = old.state_dict(), model.state_dict()
     head = [k for k in new_state if k.startswith("head.fc.")]  # CTCHead's class layer
@@ -82,10 +91,17 @@ def remap_charset(old: OcrModel, charset: list[str], mode: str = "extend"
     old_index = {c: i for i, c in enumerate(old.vocabulary) if i}
     with torch.no_grad():
         for key in head:
+            copied = []
             new_state[key][0] = old_state[key][0]
             for j, char in enumerate(model.vocabulary):
                 if j and char in old_index:
                     new_state[key][j] = old_state[key][old_index[char]]
+                    copied.append(j)
+            fresh = [j for j in range(1, len(model.vocabulary)) if j not in set(copied)]
+            if new_rows == "mean" and copied and fresh:
+                mean = new_state[key][copied].mean(dim=0)
+                new_state[key][fresh] = mean + (new_state[key][fresh] if key.endswith("weight")
+                                                else 0.0)
     shared_chars = set(old.charset) & set(new_charset)
     shared = len(shared_chars)
     model.load_state_dict(new_state)

@@ -65,7 +65,8 @@ class TrainConfig:
     "cpu", "cuda", "cuda:N". eval_every / ckpt_every: steps, 0 = only at the end.
     init: weights to start from; init_charset: rec with another charset: "extend" (keep the
     init charset, append the data's new characters) or "remap" (use ``charset`` as given, copy
-    shared rows); charset: rec dictionary file (one char a line), "lang:XX" for a language's
+    shared rows); init_new_rows: how the rows of new characters start, "fresh" or "mean"
+    (:func:`ppocr_bench.train.charset.remap_charset`); charset: rec dictionary file (one char a line), "lang:XX" for a language's
     corpus charset, or None to derive it from the training labels. quant: None (float
     training) or "pact": quantisation-aware training, the model quantised after its
     initialisation (``init`` included) by :func:`ppocr_bench.slim.quant.quantize_model`.
@@ -103,6 +104,7 @@ class TrainConfig:
     log_every: int = 1
     init: str | None = None
     init_charset: str = "extend"
+    init_new_rows: str = "fresh"
     charset: str | None = None
     synth_kind: str = "both"
     synth_engine: str = "ours"
@@ -138,6 +140,8 @@ class TrainConfig:
                              f"{', '.join(AUGMENTATIONS[self.task])}")
         if self.init_charset not in ("extend", "remap"):
             raise PpocrError(f"init_charset must be extend or remap, not {self.init_charset!r}")
+        if self.init_new_rows not in ("fresh", "mean"):
+            raise PpocrError(f"--init-new-rows must be fresh or mean, not {self.init_new_rows!r}")
         if self.quant == "none":
             object.__setattr__(self, "quant", None)
         if self.quant is not None and self.quant not in QUANTIZERS:

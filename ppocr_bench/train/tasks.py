@@ -128,7 +128,7 @@ def _initial_model(config: TrainConfig, run_dir: Path, resume: bool,
     if old.charset == charset:
         notes.append(f"initialised from {config.init}")
         return old
-    model, report = remap_charset(old, charset, config.init_charset)
+    model, report = remap_charset(old, charset, config.init_charset, config.init_new_rows)
     notes.append(f"initialised from {config.init}; {report.describe()}")
     return model
 

@@ -192,6 +192,24 @@ def test_remap_charset_moves_rows_by_character():
     torch.testing.assert_close(ext.head.fc.weight.detach()[5], fc[4])  # space moved to the end
 
 
+def test_remap_charset_new_rows_start_at_the_mean_of_the_copied_rows():
+    torch.manual_seed(0)
+    old = create_model("rec_mv3_crnn", charset=list("abc"))
+    fc_w, fc_b = old.head.fc.weight.detach(), old.head.fc.bias.detach()
+    torch.manual_seed(1)
+    fresh, _ = remap_charset(old, list("abxy"), mode="remap")
+    torch.manual_seed(1)
+    mean, _ = remap_charset(old, list("abxy"), mode="remap", new_rows="mean")
+    w, b = mean.head.fc.weight.detach(), mean.head.fc.bias.detach()
+    known = fc_w[[1, 2, 4]].mean(dim=0)   # a, b and the space class are copied
+    torch.testing.assert_close(w[3], known + fresh.head.fc.weight.detach()[3])   # x
+    torch.testing.assert_close(b[4], fc_b[[1, 2, 4]].mean())                     # y
+    torch.testing.assert_close(w[:3], fc_w[:3])     # blank, a, b untouched
+    assert not torch.equal(w[3], w[4])              # the noise tells x from y
+    with pytest.raises(PpocrError, match="fresh or mean"):
+        remap_charset(old, list("ab"), new_rows="zero")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
