@@ -1,4 +1,4 @@
-"""`ppocr-bench zoo list`, `import`, `show`, `add` and `tune-det`."""
+"""`ppocr-bench zoo list`, `import`, `show`, `add`, `link` and `tune-det`."""
 
 from __future__ import annotations
 
@@ -70,6 +70,20 @@ def zoo_add(run_dir: Path = typer.Argument(..., help="A finished training run fo
     from ppocr_bench.zoo.card import ZOO_DIR
 
     card = add(run_dir, zoo_dir or ZOO_DIR, name, task, list(lang or []))
+    console.print(f"wrote {card.path}")
+
+
+@zoo_app.command("link")
+def zoo_link(entry: Path = typer.Argument(..., help="The entry to complete (zoo/NAME)."),
+             source: Path = typer.Option(..., "--from", help="The entry whose models it uses "
+                                         "(zoo/OTHER)."),
+             task: list[str] = typer.Option(..., "--task", help="det or cls (repeatable).")
+             ) -> None:
+    """Use another entry's det or cls model in place (its card points at the other entry's
+    weights): an entry made of a recognizer trained here and official det and cls."""
+    from ppocr_bench.zoo.add import zoo_link as link
+
+    card = link(entry, source, list(task))
     console.print(f"wrote {card.path}")
 
 

@@ -12,6 +12,7 @@ both figures.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -153,5 +154,43 @@ def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
         _data_command(config.data), metrics=metrics)
     card.models = [m for m in card.models
                    if not (m.task == task and sorted(m.langs) == sorted(langs))] + [model]
+    write_card(card)
+    return card
+
+
+def zoo_link(root: str | Path, source: str | Path, tasks: list[str]) -> ZooCard:
+    """Give entry ``root`` (created when it has no card yet) the ``tasks`` models (det, cls) of
+    entry ``source`` without copying their weights: the card points at the source entry's files
+    by a relative path (``../SOURCE/FILE`` for two entries of one zoo folder) with their sha256,
+    so official weights that ``zoo import`` writes are used in place and never committed twice.
+    ``root``'s card takes the source's ``import_command`` (loading then names it when the
+    weights are missing). Replaces ``root``'s models of those tasks; a task the source lacks,
+    or a rec model, is refused."""
+    root, source = Path(root), Path(source)
+    src = read_card(source)
+    if not tasks:
+        raise PpocrError("zoo link: name at least one --task (det or cls)")
+    linked = []
+    for task in tasks:
+        if task not in ("det", "cls"):
+            raise PpocrError(f"zoo link: --task {task}: only det and cls are linked (a "
+                             "recognizer serves languages: `zoo add` it)")
+        model = src.find(task)
+        if model is None:
+            raise PpocrError(f"{src.path}: no {task} model to link")
+        weights = src.resolve(model.weights)
+        if not weights.is_file():
+            hint = f"`{src.import_command}`" if src.import_command else "not in this checkout"
+            raise PpocrError(f"{weights}: missing ({hint})")
+        root.mkdir(parents=True, exist_ok=True)
+        relative = Path(os.path.relpath(weights.resolve(), root.resolve())).as_posix()
+        linked.append(ZooModel(**{**model.__dict__, "weights": relative,
+                                  "recipe": f"zoo/{src.name}'s {task} model, used in place "
+                                            f"(ppocr-bench zoo link); {model.recipe}"}))
+    card = read_card(root) if (root / "card.toml").exists() else ZooCard(root, root.name)
+    card.models = [m for m in card.models if m.task not in tasks] + linked
+    card.models.sort(key=lambda m: ("det", "cls", "rec").index(m.task))
+    if src.import_command:
+        card.import_command = src.import_command
     write_card(card)
     return card

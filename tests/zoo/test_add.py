@@ -93,3 +93,43 @@ def test_zoo_add_of_an_uncovered_language_is_one_line(rec_run, tmp_path):
                "--zoo-dir", zoo)
     one_line_error(proc, "--lang ja: the model's charset covers ")
     assert not zoo.exists()
+
+
+# ---------------------------------------------------------------- another entry's det and cls
+def test_zoo_link_uses_another_entrys_det_and_cls_in_place(rec_run, tmp_path):
+    from ppocr_bench.inference.system import load_zoo_model
+    from ppocr_bench.models import create_model, save_weights
+    from ppocr_bench.files import sha256_file
+    from ppocr_bench.zoo.add import zoo_link
+    from ppocr_bench.zoo.card import ZooCard, ZooModel, write_card
+
+    zoo = tmp_path / "zoo"
+    src = zoo / "official"
+    src.mkdir(parents=True)
+    models = []
+    for task, preset in (("det", "det_mv3_db"), ("cls", "cls_mv3")):
+        save_weights(create_model(preset), src / f"{task}.safetensors")
+        models.append(ZooModel(task, preset, f"{task}.safetensors",
+                               sha256_file(src / f"{task}.safetensors"),
+                               post={"box_thresh": 0.5} if task == "det" else {}))
+    write_card(ZooCard(src, "official", import_command="ppocr-bench zoo import official",
+                       models=models))
+    alone = zoo_link(tmp_path / "elsewhere" / "det-only", src, ["det"])   # a new entry
+    assert [m.weights for m in alone.models] == ["../../zoo/official/det.safetensors"]
+    load_zoo_model(alone, alone.models[0])
+    zoo_add(rec_run, zoo, "ours", "rec", ["en"])
+    card = zoo_link(zoo / "ours", src, ["det", "cls"])
+    assert [m.task for m in card.models] == ["det", "cls", "rec"]
+    det = read_card(zoo / "ours").find("det")
+    assert det.weights == "../official/det.safetensors" and det.post == {"box_thresh": 0.5}
+    assert "zoo link" in det.recipe
+    assert read_card(zoo / "ours").import_command == "ppocr-bench zoo import official"
+    for model in read_card(zoo / "ours").models:   # every model loads, hashes checked
+        load_zoo_model(card, model)
+    # linking again replaces, never duplicates; a recognizer or a missing task is refused
+    assert len(zoo_link(zoo / "ours", src, ["det"]).models) == 3
+    with pytest.raises(PpocrError, match="only det and cls"):
+        zoo_link(zoo / "ours", src, ["rec"])
+    (src / "cls.safetensors").unlink()
+    with pytest.raises(PpocrError, match="missing .*zoo import official"):
+        zoo_link(zoo / "ours", src, ["cls"])
