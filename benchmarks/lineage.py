@@ -1,6 +1,6 @@
 """The PP-OCR lineage in one table: every official zoo entry (PP-OCRv2 to v6 and the server
-detector) beside zoo/mobile (and zoo/mobile-slim when present), measured with the same data and
-metrics: the default eval set of each language and the real ICDAR 2015 photos. Writes the
+detector) beside zoo/mobile (and zoo/mobile-slim and zoo/ko when present), measured with the same
+data and metrics: the default eval set of each language and the real ICDAR 2015 photos. Writes the
 "lineage" section of BENCHMARKS.md and benchmarks/lineage_size.png, lineage_latency.png.
 
     ppocr-bench zoo import NAME            # for each official entry (the weights are not committed)
@@ -36,7 +36,7 @@ from ppocr_bench.zoo.card import ZOO_DIR, ZooCard, read_card  # noqa: E402
 from ppocr_bench.zoo.importers.entries import OFFICIAL  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-OURS = ("mobile", "mobile-slim")
+OURS = ("mobile", "mobile-slim", "ko")
 REAL = "ic15 real"
 #: (header, task, key, format) of each table column
 COLUMNS = (("det H", "det", "hmean", ".3f"), ("rec acc", "rec", "acc", ".3f"),

@@ -17,9 +17,11 @@
 #     STAGE=2 bash zoo/mobile/recipe.sh eval_rec_latin (its figures in STAGES.md; needs
 #                 `ppocr-bench zoo import ppocrv3-en` and Tesseract with eng)
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_det       (likewise, for the detector)
+#     STAGE=1 bash zoo/mobile/recipe.sh rec_ru         (Russian, from rec_latin_s1)
+#     STAGE=1 bash zoo/mobile/recipe.sh publish_ru     (zoo/ru; needs Tesseract with rus)
 # WORK (default work/mobile-v2) holds the runs; THREADS (default 1) the torch threads.
 set -euo pipefail
-model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|eval_rec_latin|eval_det}
+model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_ru|eval_rec_latin|eval_det|publish_ru}
 stage=${STAGE:?give STAGE=N}
 repo=$(pwd)
 work=${WORK:-work/mobile-v2}
@@ -71,6 +73,18 @@ if [ "$model" = eval_det ]; then
   exit 0
 fi
 
+# publish_ru: stage N of the Russian recognizer as zoo/ru (its best validation weights), with
+# zoo/mobile's detector and classifier used in place (`zoo link`); its figures on the default ru
+# eval set recorded in the card, then beside Tesseract (rus) in one run
+if [ "$model" = publish_ru ]; then
+  rm -f zoo/ru/rec_*.safetensors zoo/ru/rec_*_charset.txt
+  ppocr-bench zoo add "$work/runs/rec_ru_s$stage" --name ru --task rec --lang ru
+  ppocr-bench zoo link zoo/ru --from zoo/mobile --task det --task cls
+  ppocr-bench eval zoo/ru --lang ru --record --out "$work/eval-ru-record"
+  ppocr-bench eval zoo/ru --system tesseract --lang ru --out "$work/eval-ru" --latency-runs 3
+  exit 0
+fi
+
 case $model in
   # Latin recognizer (rec_mv3_crnn, en + fr + de): streamed lines cut from rendered scene and
   # document pages (--line-source pages: the synth-realism table's best rec recipe on real
@@ -87,6 +101,17 @@ case $model in
       --lr 5e-4 --warmup-steps 50 --grad-clip 10 --val synth --val-count 60 \
       --eval-every 500 --ckpt-every 250 --seed $((1300 + stage))
     ;;
+  # Russian recognizer (rec_mv3_crnn, the seventh language; corpora/ADDING_A_LANGUAGE.md):
+  # stage 1 starts from the Latin stage-1 weights, charset remapped to lang:ru (digits, Latin
+  # letters and punctuation keep their rows, Cyrillic rows are new), then trains as rec_latin's
+  # stage 2 does: streamed ru lines cut from pages, 32 x 320, lines of up to 40 characters.
+  rec_ru)
+    train "$out" rec --preset rec_mv3_crnn --data synth:ru --line-source pages --synth-kind both \
+      --charset lang:ru --init "$(start rec_ru zoo/mobile/v2/rec_latin_s1.safetensors)" \
+      --init-charset remap --arg "input_size=[3, 32, 320]" --max-text-length 40 --steps 1500 \
+      --batch-size 32 --lr 5e-4 --warmup-steps 50 --grad-clip 10 --val synth --val-count 60 \
+      --eval-every 500 --ckpt-every 250 --seed $((1400 + stage))
+    ;;
   # Detector (det_mv3_db: MobileNetV3-large x0.5, DB-FPN 96, no SE): scene and document pages
   # of the six languages, every realism option on, 320 px crops with the paper's augmentations
   # (800 steps of batch 8 take about 45 minutes on one core).
@@ -96,7 +121,7 @@ case $model in
       --steps 800 --batch-size 8 --lr 5e-4 --warmup-steps 40 --val synth --val-count 60 \
       --eval-every 400 --ckpt-every 100 --seed $((1100 + stage))
     ;;
-  *) echo "unknown model $model (det, rec_latin)" >&2; exit 2 ;;
+  *) echo "unknown model $model (det, rec_latin, rec_ru)" >&2; exit 2 ;;
 esac
 
 # publish the stage: its final weights (and charset) for the next stage, its curves
