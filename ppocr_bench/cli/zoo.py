@@ -13,18 +13,33 @@ from ppocr_bench.errors import PpocrError
 @zoo_app.command("list")
 def zoo_list(zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Default: the repo's zoo/.")
              ) -> None:
-    """List the zoo entries and their models."""
+    """List the zoo entries and their models (weights MB, or missing)."""
     from ppocr_bench.zoo.card import ZOO_DIR, list_entries
 
     for card in list_entries(zoo_dir or ZOO_DIR):
-        rows = [{"task": model.task, "langs": " ".join(model.langs), "preset": model.preset,
-                 "weights": model.weights,
-                 "present": "yes" if card.resolve(model.weights).exists() else "no"}
-                for model in card.models]
+        rows = []
+        for model in card.models:
+            path = card.resolve(model.weights)
+            rows.append({"task": model.task, "langs": " ".join(model.langs),
+                         "preset": model.preset, "weights": model.weights,
+                         "MB": _size(path)})
         console.print(rows_table(rows, title=f"zoo entry {card.name}", wrap_first=("langs",)))
-        if any(row["present"] == "no" for row in rows):
+        if any(row["MB"] == "missing" for row in rows):
             console.print(f"missing weights: {card.import_command or 'not in this checkout'}")
         console.print()
+
+
+def _size(path: Path) -> str:
+    """MB of a model's weights as `eval` counts them (int8 bytes for QAT weights), "missing"
+    when the file is not there, "bad" when it is not safetensors."""
+    from ppocr_bench.eval.bench import size_mb
+
+    if not path.exists():
+        return "missing"
+    try:
+        return f"{size_mb(path):.2f}"
+    except PpocrError:
+        return "bad"
 
 
 @zoo_app.command("import")

@@ -30,6 +30,8 @@ import numpy as np
 import onnx
 from onnx import numpy_helper
 
+from ppocr_bench.errors import PpocrError
+
 #: ONNX metadata of an int8 export (besides ``quant``, the QAT method)
 INT8_FORMAT = "qdq"
 _SCALE_KEYS = ("input_quant.accum", "input_quant.state")
@@ -163,9 +165,13 @@ def qat_weight_bytes(path: Path) -> int | None:
     ``quant`` method) stores: 1 byte per quantised weight plus 4 per output channel (its
     scale), 4 per layer for the activation scale, every other float tensor at its size;
     None for float weights."""
-    from safetensors import safe_open
+    from safetensors import SafetensorError, safe_open
 
-    with safe_open(str(path), framework="pt", device="cpu") as handle:
+    try:
+        handle = safe_open(str(path), framework="pt", device="cpu")
+    except SafetensorError as exc:
+        raise PpocrError(f"{path}: not a readable safetensors file ({exc})") from None
+    with handle:
         if not (handle.metadata() or {}).get("quant"):
             return None
         tensors = {key: handle.get_slice(key) for key in handle.keys()}  # noqa: SIM118

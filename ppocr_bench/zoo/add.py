@@ -146,7 +146,8 @@ def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
     model = ZooModel(
         task=task, preset=info.preset, weights=f"{stem}.safetensors",
         weights_sha256=sha256_file(root / f"{stem}.safetensors"), langs=list(langs),
-        args=json.loads(json.dumps(config.overrides)), charset=charset_file, charset_sha256=charset_sha,
+        args=json.loads(json.dumps(config.overrides)), charset=charset_file,
+        charset_sha256=charset_sha,
         input_size=list(spec.input_size),
         recipe=f"{config.recipe()}; trained {hours:.2f} h, {result.get('step', '?')} steps "
                f"({run_dir})",

@@ -69,8 +69,8 @@ def test_zoo_list_with_long_names_and_missing_weights(tmp_path: Path):
     write_card(ZooCard(root, root.name, "test", "ppocr-bench zoo import something-long", models))
     lines = piped_80("zoo", "list", "--zoo-dir", tmp_path)
     _line_with(lines, "zoo entry", root.name)
-    _line_with(lines, "cls", "cls_mv3", models[0].weights, "yes")
-    rec = _line_with(lines, "rec", "zh", "rec_lcnetv3_svtr", models[1].weights, "no")
+    _line_with(lines, "cls", "cls_mv3", models[0].weights, "bad")  # not safetensors
+    rec = _line_with(lines, "rec", "zh", "rec_lcnetv3_svtr", models[1].weights, "missing")
     block = lines[lines.index(rec):lines.index(rec) + len(LANGS)]  # langs wrap at spaces
     assert [word for line in block for word in line.split() if word in LANGS] == list(LANGS)
     _line_with(lines, "missing weights: ppocr-bench zoo import something-long")
