@@ -162,9 +162,14 @@ def plot(results: list[dict], path: Path, *, latency: bool) -> Path:
             ax.scatter([x], [y], s=36, zorder=3, color=f"C{n % 10}", marker=MARKERS[n // 10 % 4],
                        label=label)
             if len(results) <= LABELLED:
-                # Staggered labels so entries of similar size / latency stay readable.
+                # Staggered labels so entries of similar size / latency stay readable, in the
+                # point's colour and tied to it by a line (a staggered label can sit closer to
+                # a neighbour's point than to its own).
                 ax.annotate(label, (x, y), textcoords="offset points", fontsize=8,
-                            xytext=(6, (6 + 12 * (i // 2)) * (1 if i % 2 == 0 else -1) - 3))
+                            color=f"C{n % 10}",
+                            xytext=(8, (8 + 12 * (i // 2)) * (1 if i % 2 == 0 else -1) - 3),
+                            arrowprops={"arrowstyle": "-", "color": f"C{n % 10}", "lw": 0.6,
+                                        "shrinkA": 0, "shrinkB": 3})
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(xlabel, fontsize=9)
         ax.set_ylabel(metric, fontsize=9)
