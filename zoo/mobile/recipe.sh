@@ -17,11 +17,12 @@
 #     STAGE=2 bash zoo/mobile/recipe.sh eval_rec_latin (its figures in STAGES.md; needs
 #                 `ppocr-bench zoo import ppocrv3-en` and Tesseract with eng)
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_det       (likewise, for the detector)
+#     DET_STAGE=1 REC_STAGE=2 STAGE=0 bash zoo/mobile/recipe.sh eval_v2   (the v2 system so far)
 #     STAGE=1 bash zoo/mobile/recipe.sh rec_ru         (Russian, from rec_latin_s1)
 #     STAGE=1 bash zoo/mobile/recipe.sh publish_ru     (zoo/ru; needs Tesseract with rus)
 # WORK (default work/mobile-v2) holds the runs; THREADS (default 1) the torch threads.
 set -euo pipefail
-model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_ru|eval_rec_latin|eval_det|publish_ru}
+model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_ru|eval_rec_latin|eval_det|eval_v2|publish_ru}
 stage=${STAGE:?give STAGE=N}
 repo=$(pwd)
 work=${WORK:-work/mobile-v2}
@@ -70,6 +71,29 @@ if [ "$model" = eval_det ]; then
     --lang en --out "$work/eval-det-s$stage-real" --latency-runs 3
   ppocr-bench eval "$work/zoo/v2-det-s$stage" --lang en --lang fr --lang de --lang zh --lang ja \
     --lang ko --out "$work/eval-det-s$stage-synth" --latency-runs 3
+  exit 0
+fi
+
+# eval_v2: the v2 system as it stands (DET_STAGE's detector with its tuned DB settings, REC_STAGE's
+# Latin recognizer, v1's classifier linked) on the real ICDAR 2015 photos beside v1,
+# zoo/ppocrv3-en and Tesseract in one run, and on the default en set beside v1; its plots go
+# to zoo/mobile/curves/v2_system_*.png (README's zoo/mobile section). Run eval_det first.
+if [ "$model" = eval_v2 ]; then
+  v2="$work/zoo/v2"
+  rm -rf "$v2" && cp -r "$work/zoo/v2-det-s${DET_STAGE:?give DET_STAGE=N}" "$v2"
+  sed -i 's/^name = .*/name = "v2"/' "$v2/card.toml"
+  run="$work/runs/rec_latin_s${REC_STAGE:?give REC_STAGE=N}"
+  rm -rf "${run}_final" && cp -r "$run" "${run}_final" && rm -f "${run}_final/best.safetensors"
+  ppocr-bench zoo add "${run}_final" --name v2 --task rec --lang en --lang fr --lang de \
+    --zoo-dir "$work/zoo"
+  ppocr-bench zoo link "$v2" --from zoo/mobile --task cls
+  ppocr-bench eval zoo/mobile "$v2" zoo/ppocrv3-en --system tesseract \
+    --data ../shared/real/ic15-train-300 --lang en --out "$work/eval-v2-real" --latency-runs 3
+  ppocr-bench eval zoo/mobile "$v2" zoo/ppocrv3-en --lang en --out "$work/eval-v2-en" \
+    --latency-runs 3
+  for set in real en; do
+    cp "$work/eval-v2-$set/accuracy_vs_size.png" "zoo/mobile/curves/v2_system_${set}_vs_size.png"
+  done
   exit 0
 fi
 
