@@ -64,6 +64,16 @@ def _data_command(data: str) -> str:
     return "; ".join(commands.values()) + f"; labels of all of them in {data}"
 
 
+def _start(config) -> str:
+    """Where a run started, for a card's recipe: "" from scratch, else the --init weights (and,
+    for a recognizer, how its charset was moved)."""
+    if not config.init:
+        return ""
+    moved = (f", charset {config.init_charset}, new rows {config.init_new_rows}"
+             if config.task == "rec" else "")
+    return f"from {config.init}{moved}; "
+
+
 MIN_WORD_COVERAGE = 0.98
 
 
@@ -149,8 +159,8 @@ def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
         args=json.loads(json.dumps(config.overrides)), charset=charset_file,
         charset_sha256=charset_sha,
         input_size=list(spec.input_size),
-        recipe=f"{config.recipe()}; trained {hours:.2f} h, {result.get('step', '?')} steps "
-               f"({run_dir})",
+        recipe=f"{_start(config)}{config.recipe()}; trained {hours:.2f} h, "
+               f"{result.get('step', '?')} steps ({run_dir})",
         data=describe_stream(records["stream"]) if records.get("stream") else
         _data_command(config.data), metrics=metrics)
     card.models = [m for m in card.models

@@ -26,6 +26,7 @@ def test_zoo_add_writes_a_verifiable_card(synth_en, tmp_path):
     assert loaded.charset == read_charset_file(charset)
     assert "ppocr-bench synth --lang en" in model.data
     assert "Adam" in model.recipe and "ppocr-bench train rec" in model.metrics["command"]
+    assert model.recipe.startswith("ppocr-bench train rec")    # from scratch: no start named
     assert 0.0 <= model.metrics["acc"] <= 1.0
     # adding again replaces the entry's rec model for these languages instead of duplicating it
     zoo_add(run, zoo, "tiny", "rec", ["en"])
