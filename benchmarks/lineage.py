@@ -1,14 +1,16 @@
 """The PP-OCR lineage in one table: every official zoo entry (PP-OCRv2 to v6 and the server
-detector) beside zoo/mobile (and zoo/mobile-slim and zoo/ko when present), measured with the same
-data and metrics: the default eval set of each language and the real ICDAR 2015 photos. Writes the
-"lineage" section of BENCHMARKS.md and benchmarks/lineage_size.png, lineage_latency.png.
+detector) beside zoo/mobile (and zoo/mobile-slim, zoo/ko and zoo/ru when present), measured
+with the same data and metrics: the default eval set of each language and the real ICDAR 2015
+photos. Writes the "lineage" section of BENCHMARKS.md and benchmarks/lineage_size.png,
+lineage_latency.png.
 
     ppocr-bench zoo import NAME            # for each official entry (the weights are not committed)
     python benchmarks/lineage.py [--count 40] [--langs zh,en,...] [--threads 1] [--latency-runs 5]
 
-Each (entry, data set) result is kept in OUT/lineage.json as soon as it is measured, and a
-rerun skips those already there, so a long run resumes after an interruption (delete the file,
-or pass --fresh, to measure again). An entry is measured on a language's set when it has a
+Each (entry, data set) result is kept in OUT/lineage.json (default benchmarks/lineage/, which
+is committed) as soon as it is measured, with the machine and date, and a rerun skips those
+already there, so a long run resumes after an interruption, in a later session too (delete the
+file, or pass --fresh, to measure again). An entry is measured on a language's set when it has a
 recognizer for the language (a detector-only entry, ppocr-server-det, on every set: det only);
 entries whose weights are not on disk are listed as missing with the command that makes them.
 The plots put one point per system: end-to-end hmean (and det hmean, rec accuracy) on the real
@@ -36,7 +38,7 @@ from ppocr_bench.zoo.card import ZOO_DIR, ZooCard, read_card  # noqa: E402
 from ppocr_bench.zoo.importers.entries import OFFICIAL  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-OURS = ("mobile", "mobile-slim", "ko")
+OURS = ("mobile", "mobile-slim", "ko", "ru")
 REAL = "ic15 real"
 #: (header, task, key, format) of each table column
 COLUMNS = (("det H", "det", "hmean", ".3f"), ("rec acc", "rec", "acc", ".3f"),
@@ -77,6 +79,8 @@ def measure(cards: list[ZooCard], langs: list[str], count: int, threads: int, ru
                 continue
             started = time.perf_counter()
             result = evaluate_zoo(card, data, lang, threads=threads, latency_runs=runs)
+            box = machine().split(", load average")[0]
+            result["measured_on"] = f"{box}, {datetime.now(timezone.utc):%Y-%m-%d}"
             results.setdefault(name, {})[card.name] = result
             store.parent.mkdir(parents=True, exist_ok=True)
             store.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
@@ -110,7 +114,7 @@ def main() -> None:
                         help="Comma list of languages (default: all).")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--latency-runs", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=Path("out/bench-lineage"))
+    parser.add_argument("--out", type=Path, default=HERE / "lineage")
     parser.add_argument("--fresh", action="store_true", help="Measure everything again.")
     parser.add_argument("--no-real", action="store_true", help="Leave out the real photos.")
     args = parser.parse_args()
@@ -131,11 +135,13 @@ def main() -> None:
     command = (f"python benchmarks/lineage.py --count {args.count} --langs {','.join(langs)} "
                f"--threads {args.threads} --latency-runs {args.latency_runs}"
                + (" --no-real" if args.no_real else ""))
+    where = sorted({r.get("measured_on", "?") for by in results.values() for r in by.values()})
+    kept = store.relative_to(HERE.parent) if store.is_relative_to(HERE.parent) else store
     body = "\n".join([
         "## The PP-OCR lineage (issue 15)", "",
-        f"`{command}` (after `ppocr-bench zoo import NAME` of each official entry); {machine()}; "
-        f"{args.threads} thread(s); {datetime.now(timezone.utc):%Y-%m-%d}; this call "
-        f"{minutes:.1f} min (results kept in {store} are not measured again). Data: the first "
+        f"`{command}` (after `ppocr-bench zoo import NAME` of each official entry); measured on "
+        f"{'; '.join(where)}; {args.threads} thread(s); the last call {minutes:.1f} min "
+        f"(results kept in {kept} are not measured again). Data: the first "
         f"{args.count} images of each language's default eval set (synthetic, pinned fonts) "
         "and the 300 real ICDAR 2015 photos (`ic15 real`, 1,346 word crops). An entry is "
         "measured on a set when it has a recognizer for its language; ppocr-server-det is "
