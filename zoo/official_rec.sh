@@ -2,8 +2,8 @@
 # A recognizer for a language no official PaddleOCR recognizer reads, made here from an official
 # one (issue 15, the paper's pre-trained strategy), as entry zoo/$CODE with official det and cls.
 # Sourced by zoo/ko/recipe.sh and zoo/ru/recipe.sh, which set CODE (the language), STEPS and
-# MAXLEN (training), SEED (base seed) and DET (the detector and classifier entry, the one the
-# `dets` step ranks first on the language's default eval set).
+# MAXLEN (training), SEED (base seed), DET and CLS (the entries whose detector and classifier
+# zoo/$CODE uses: those the `dets` step ranks first on the language's default eval set).
 #
 # The start is the official recognizer fastest to fine-tune on a CPU: PP-OCRv6 tiny
 # (rec_repvit_ctc_tiny, 1.1M parameters, 48 x 320). Its 6,904-character dictionary is remapped
@@ -15,7 +15,7 @@
 #
 # Steps (each one core; a killed stage resumes exactly when the same command is run again):
 #     STAGE=1 bash zoo/$CODE/recipe.sh rec       fine-tune (stage N > 1 starts from stage N-1)
-#     STAGE=1 bash zoo/$CODE/recipe.sh dets      each official detector alone on the eval set
+#     STAGE=1 bash zoo/$CODE/recipe.sh dets      each official det and cls (and zoo/mobile's)
 #     STAGE=1 bash zoo/$CODE/recipe.sh publish   zoo/$CODE from that stage, figures recorded
 # WORK (default work/$CODE) holds the runs; THREADS (default 1) the torch threads.
 set -euo pipefail
@@ -56,20 +56,25 @@ case $what in
       cp "$png" "zoo/$CODE/curves/rec_${CODE}_s${stage}_$(basename "$png")"
     done
     ;;
-  # dets: each official detector alone (a det-only entry linked to its weights) on the default
-  # eval set of the language, to pick DET
+  # dets: each official detector and classifier (an entry linked to their weights; the server
+  # detector alone) and zoo/mobile's on the default eval set of the language, to pick DET and CLS
   dets)
-    for entry in $DETS; do link "$work/dets/$entry" "$entry" --task det; done
+    for entry in $DETS; do
+      if [ "$entry" = ppocr-server-det ]; then tasks="--task det"; else tasks="--task det --task cls"; fi
+      link "$work/dets/$entry" "$entry" $tasks
+    done
+    ppocr-bench zoo link "$work/dets/mobile" --from zoo/mobile --task det --task cls
     ppocr-bench eval "$work/dets" --lang "$CODE" --out "$work/eval-dets" --latency-runs 3
     ;;
   # publish: the stage's best (validation) weights as zoo/$CODE's recognizer, DET's detector and
-  # classifier used in place (`zoo link`: the card points at the imported weights, which are not
-  # committed); the figures on the default eval set recorded in the card, then beside Tesseract
-  # and zoo/mobile (ko) or the first zoo/ru (ru) in one run
+  # CLS's classifier used in place (`zoo link`: the card points at their weights; official ones
+  # are imported, not committed); the figures on the default eval set recorded in the card, then
+  # beside Tesseract (and zoo/mobile for ko) in one run
   publish)
-    rm -f "zoo/$CODE"/rec_*.safetensors "zoo/$CODE"/rec_*_charset.txt
+    rm -f "zoo/$CODE"/rec_rec_*.safetensors "zoo/$CODE"/rec_rec_*_charset.txt
     ppocr-bench zoo add "$out" --name "$CODE" --task rec --lang "$CODE"
-    link "zoo/$CODE" "$DET" --task det --task cls
+    link "zoo/$CODE" "$DET" --task det
+    link "zoo/$CODE" "$CLS" --task cls
     ppocr-bench eval "zoo/$CODE" --lang "$CODE" --record --out "$work/eval-record"
     ppocr-bench eval "zoo/$CODE" $PEERS --system tesseract --lang "$CODE" --out "$work/eval-peers"
     ;;

@@ -19,10 +19,10 @@
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_det       (likewise, for the detector)
 #     DET_STAGE=1 REC_STAGE=2 STAGE=0 bash zoo/mobile/recipe.sh eval_v2   (the v2 system so far)
 #     STAGE=1 bash zoo/mobile/recipe.sh rec_ru         (Russian, from rec_latin_s1)
-#     STAGE=1 bash zoo/mobile/recipe.sh publish_ru     (zoo/ru; needs Tesseract with rus)
+#     STAGE=1 bash zoo/mobile/recipe.sh eval_rec_ru    (its figures; needs Tesseract with rus)
 # WORK (default work/mobile-v2) holds the runs; THREADS (default 1) the torch threads.
 set -euo pipefail
-model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_ru|eval_rec_latin|eval_det|eval_v2|publish_ru}
+model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_ru|eval_rec_latin|eval_det|eval_v2|eval_rec_ru}
 stage=${STAGE:?give STAGE=N}
 repo=$(pwd)
 work=${WORK:-work/mobile-v2}
@@ -97,15 +97,18 @@ if [ "$model" = eval_v2 ]; then
   exit 0
 fi
 
-# publish_ru: stage N of the Russian recognizer as zoo/ru (its best validation weights), with
-# zoo/mobile's detector and classifier used in place (`zoo link`); its figures on the default ru
-# eval set recorded in the card, then beside Tesseract (rus) in one run
-if [ "$model" = publish_ru ]; then
-  rm -f zoo/ru/rec_*.safetensors zoo/ru/rec_*_charset.txt
-  ppocr-bench zoo add "$work/runs/rec_ru_s$stage" --name ru --task rec --lang ru
-  ppocr-bench zoo link zoo/ru --from zoo/mobile --task det --task cls
-  ppocr-bench eval zoo/ru --lang ru --record --out "$work/eval-ru-record"
-  ppocr-bench eval zoo/ru --system tesseract --lang ru --out "$work/eval-ru" --latency-runs 3
+# eval_rec_ru: stage N of the rec_mv3_crnn Russian recognizer as a system (its best validation
+# weights, zoo/mobile's detector and classifier linked) in work/mobile-v2/zoo/ru-mv3-sN, scored
+# on the default ru eval set beside Tesseract (rus). It was zoo/ru's first recognizer; zoo/ru now
+# holds the one zoo/ru/recipe.sh makes from an official network.
+if [ "$model" = eval_rec_ru ]; then
+  entry="$work/zoo/ru-mv3-s$stage"
+  rm -rf "$entry"
+  ppocr-bench zoo add "$work/runs/rec_ru_s$stage" --name "ru-mv3-s$stage" --task rec --lang ru \
+    --zoo-dir "$work/zoo"
+  ppocr-bench zoo link "$entry" --from zoo/mobile --task det --task cls
+  ppocr-bench eval "$entry" --system tesseract --lang ru --out "$work/eval-ru-s$stage" \
+    --latency-runs 3
   exit 0
 fi
 
