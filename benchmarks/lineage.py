@@ -142,15 +142,17 @@ def main() -> None:
         f"`{command}` (after `ppocr-bench zoo import NAME` of each official entry); measured on "
         f"{'; '.join(where)}; {args.threads} thread(s); the last call {minutes:.1f} min "
         f"(results kept in {kept} are not measured again). Data: the first "
-        f"{args.count} images of each language's default eval set (synthetic, pinned fonts) "
-        "and the 300 real ICDAR 2015 photos (`ic15 real`, 1,346 word crops). An entry is "
+        f"{args.count} images of each language's default eval set (synthetic, pinned fonts)"
+        + ("" if REAL not in results else
+           " and the 300 real ICDAR 2015 photos (`ic15 real`, 1,346 word crops)")
+        + ". An entry is "
         "measured on a set when it has a recognizer for its language; ppocr-server-det is "
         "a detector alone.", "",
         *table(results), "",
         "det H: PaddleOCR IoU hmean; rec: word or line accuracy on the ground-truth crops "
         "(spaces ignored) and 1 - normalised edit distance; e2e H: det matches that also read "
         "the exact text; MB: fp32 weights (10^6 bytes); ms / img: the whole system per image "
-        "at the thread count above.",
+        "at the thread count above (it depends on what else ran on the machine at the time).",
         *([""] + [f"Not measured (weights not on disk): {', '.join(missing)}."] if missing
           else []),
         *([""] + [f"![lineage, {p.stem.split('_')[1]}](benchmarks/{p.name})" for p in pictures]),
