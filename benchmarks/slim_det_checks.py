@@ -38,7 +38,7 @@ def main() -> None:
     torch.set_num_threads(1)
     card = read_card(ROOT / "zoo/mobile")
     v1 = load_zoo_model(card, card.find("det")).eval()
-    pages = sorted((TUNE / "en/det/images").glob("*.jpg")) + sorted((TUNE / "zh/det/images").glob("*.jpg"))
+    pages = [p for lang in ("en", "zh") for p in sorted((TUNE / lang / "det/images").glob("*.jpg"))]
     images = [torch.from_numpy(det_preprocess(cv2.imread(str(p)), 736, "min")[0])[None]
               for p in pages]
     print("float (v1)", hmean(v1), flush=True)
@@ -47,7 +47,8 @@ def main() -> None:
     print("quantised, alphas fitted, no training", hmean(fitted), flush=True)
     clipped = calibrate(quantize_model(copy.deepcopy(v1)), images * 5)
     print("quantised, alphas at 20, calibrated", hmean(clipped), flush=True)
-    print("FPGM 0.1, every prunable layer", hmean(prune_model(v1, {g: 0.1 for g in prunable_groups(v1)})), flush=True)
+    everywhere = {group: 0.1 for group in prunable_groups(v1)}
+    print("FPGM 0.1, every prunable layer", hmean(prune_model(v1, everywhere)), flush=True)
     for layer in LAYERS:
         print(f"FPGM 0.1, {layer} only", hmean(prune_model(v1, {layer: 0.1})), flush=True)
 

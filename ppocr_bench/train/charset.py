@@ -58,6 +58,8 @@ def resolve_charset(spec: str) -> list[str]:
     return read_charset_file(path)
 
 
+#: how a remapped charset is formed, and how the rows of its new characters start
+CHARSET_MODES = ("extend", "remap")
 NEW_ROWS = ("fresh", "mean")
 
 
@@ -89,15 +91,13 @@ def remap_charset(old: OcrModel, charset: list[str], mode: str = "extend",
         if key not in head:
             new_state[key] = value.clone()
     old_index = {c: i for i, c in enumerate(old.vocabulary) if i}
+    copied = [j for j, char in enumerate(model.vocabulary) if j and char in old_index]
+    fresh = [j for j, char in enumerate(model.vocabulary) if j and char not in old_index]
     with torch.no_grad():
         for key in head:
-            copied = []
             new_state[key][0] = old_state[key][0]
-            for j, char in enumerate(model.vocabulary):
-                if j and char in old_index:
-                    new_state[key][j] = old_state[key][old_index[char]]
-                    copied.append(j)
-            fresh = [j for j in range(1, len(model.vocabulary)) if j not in set(copied)]
+            for j in copied:
+                new_state[key][j] = old_state[key][old_index[model.vocabulary[j]]]
             if new_rows == "mean" and copied and fresh:
                 mean = new_state[key][copied].mean(dim=0)
                 new_state[key][fresh] = mean + (new_state[key][fresh] if key.endswith("weight")

@@ -19,6 +19,7 @@ from ppocr_bench.data.labels import TASKS
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.inference.profiles import DEFAULT_PROFILE, PROFILES
 from ppocr_bench.slim.quant import QUANTIZERS
+from ppocr_bench.train.charset import CHARSET_MODES, NEW_ROWS
 from ppocr_bench.train.det_augment import DetAugment
 from ppocr_bench.train.line_augment import LineAugment
 from ppocr_bench.train.randaugment import RandAugment
@@ -66,10 +67,11 @@ class TrainConfig:
     init: weights to start from; init_charset: rec with another charset: "extend" (keep the
     init charset, append the data's new characters) or "remap" (use ``charset`` as given, copy
     shared rows); init_new_rows: how the rows of new characters start, "fresh" or "mean"
-    (:func:`ppocr_bench.train.charset.remap_charset`); charset: rec dictionary file (one char a line), "lang:XX" for a language's
-    corpus charset, or None to derive it from the training labels. quant: None (float
-    training) or "pact": quantisation-aware training, the model quantised after its
-    initialisation (``init`` included) by :func:`ppocr_bench.slim.quant.quantize_model`.
+    (:func:`ppocr_bench.train.charset.remap_charset`); charset: rec dictionary file (one char
+    a line), "lang:XX" for a language's corpus charset, or None to derive it from the training
+    labels. quant: None (float training) or "pact": quantisation-aware training, the model
+    quantised after its initialisation (``init`` included) by
+    :func:`ppocr_bench.slim.quant.quantize_model`.
     line_source: streamed rec/cls lines "drawn" on their own or cut from rendered "pages"
     (:mod:`ppocr_bench.train.page_lines`).
     """
@@ -138,9 +140,9 @@ class TrainConfig:
         if unknown:
             raise PpocrError(f"unknown {self.task} augmentation(s) {sorted(unknown)}; known: "
                              f"{', '.join(AUGMENTATIONS[self.task])}")
-        if self.init_charset not in ("extend", "remap"):
+        if self.init_charset not in CHARSET_MODES:
             raise PpocrError(f"init_charset must be extend or remap, not {self.init_charset!r}")
-        if self.init_new_rows not in ("fresh", "mean"):
+        if self.init_new_rows not in NEW_ROWS:
             raise PpocrError(f"--init-new-rows must be fresh or mean, not {self.init_new_rows!r}")
         if self.quant == "none":
             object.__setattr__(self, "quant", None)

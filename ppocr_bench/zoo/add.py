@@ -25,7 +25,7 @@ from ppocr_bench.text.corpus import load_charset, load_words
 from ppocr_bench.text.langs import get_lang
 from ppocr_bench.models import read_weights_info, resolve_spec
 from ppocr_bench.synth.pipeline import read_manifest
-from ppocr_bench.train.config import read_config_records
+from ppocr_bench.train.config import TrainConfig, read_config_records
 from ppocr_bench.train.stream import describe as describe_stream
 from ppocr_bench.files import sha256_file
 from ppocr_bench.text.charset import write_charset_file
@@ -64,7 +64,7 @@ def _data_command(data: str) -> str:
     return "; ".join(commands.values()) + f"; labels of all of them in {data}"
 
 
-def _start(config) -> str:
+def _start(config: TrainConfig) -> str:
     """Where a run started, for a card's recipe: "" from scratch, else the --init weights (and,
     for a recognizer, how its charset was moved)."""
     if not config.init:

@@ -37,13 +37,16 @@ start() {  # start MODEL V1_WEIGHTS
 # train OUT ARGS...: start the run, or resume it after a kill
 source zoo/train_stage.sh
 
+# final_copy RUN: RUN_final, a copy of the run without best.safetensors, so that `zoo add` takes
+# final.safetensors (the file a stage commits for the next one)
+final_copy() { rm -rf "${1}_final" && cp -r "$1" "${1}_final" && rm -f "${1}_final/best.safetensors"; }
+
 # eval_rec_latin: score stage N's published (final) weights as recorded in STAGES.md: on the
 # real ICDAR 2015 words beside v1, zoo/ppocrv3-en and Tesseract in one run, and on the default
-# synthetic en set (a copy of the run without best.safetensors, so that `zoo add` takes
-# final.safetensors, the file committed for the next stage)
+# synthetic en set (final_copy: the weights committed for the next stage)
 if [ "$model" = eval_rec_latin ]; then
   run="$work/runs/rec_latin_s$stage"
-  rm -rf "${run}_final" && cp -r "$run" "${run}_final" && rm -f "${run}_final/best.safetensors"
+  final_copy "$run"
   ppocr-bench zoo add "${run}_final" --name "v2-s$stage" --task rec --lang en --lang fr \
     --lang de --zoo-dir "$work/zoo"
   cmp "$work/zoo/v2-s$stage/rec_rec_latin_s${stage}_final.safetensors" \
@@ -61,7 +64,7 @@ fi
 # figures there are its card's [eval.LANG])
 if [ "$model" = eval_det ]; then
   run="$work/runs/det_s$stage"
-  rm -rf "${run}_final" && cp -r "$run" "${run}_final" && rm -f "${run}_final/best.safetensors"
+  final_copy "$run"
   rm -rf "$work/zoo/v2-det-s$stage"
   ppocr-bench zoo add "${run}_final" --name "v2-det-s$stage" --task det --zoo-dir "$work/zoo"
   cmp "$work/zoo/v2-det-s$stage/det_det_s${stage}_final.safetensors" "zoo/mobile/v2/det_s$stage.safetensors"
@@ -83,7 +86,7 @@ if [ "$model" = eval_v2 ]; then
   rm -rf "$v2" && cp -r "$work/zoo/v2-det-s${DET_STAGE:?give DET_STAGE=N}" "$v2"
   sed -i 's/^name = .*/name = "v2"/' "$v2/card.toml"
   run="$work/runs/rec_latin_s${REC_STAGE:?give REC_STAGE=N}"
-  rm -rf "${run}_final" && cp -r "$run" "${run}_final" && rm -f "${run}_final/best.safetensors"
+  final_copy "$run"
   ppocr-bench zoo add "${run}_final" --name v2 --task rec --lang en --lang fr --lang de \
     --zoo-dir "$work/zoo"
   ppocr-bench zoo link "$v2" --from zoo/mobile --task cls
