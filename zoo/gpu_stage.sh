@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # One training stage on a lent GPU machine (one GPU, 16 cores, Python 3.12 with PyTorch; no
 # Debian fonts, no network), the samples synthesised by WORKERS DataLoader workers:
-#     bash zoo/gpu_stage.sh SPEC        (SPEC: zoo/ko/gpu_s3.sh, zoo/mobile/gpu_rec_latin_s3.sh)
-# SPEC sets RUN (the run folder), SEED, WARMUP, FONTS (a folder of faces that travels) and
+#     bash zoo/gpu_stage.sh SPEC        (SPEC: zoo/ko/gpu_next.sh, zoo/mobile/gpu_rec_latin_next.sh)
+# SPEC sets INIT (the weights it starts from), RUN (the run folder), SEED, WARMUP, FONTS (a folder of faces that travels) and
 # ARGS (the `ppocr-bench train` task and options, less --steps/--out/--device/--workers).
 # What travels beside the repo (64 MiB in all: `bash zoo/gpu_trim.sh out INIT` moves the tracked
 # weights the stage does not read out of the tree for the call, `... back` after it), made here
