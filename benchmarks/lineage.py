@@ -8,9 +8,10 @@ lineage_latency.png.
     python benchmarks/lineage.py [--count 40] [--langs zh,en,...] [--threads 1] [--latency-runs 5]
 
 Each (entry, data set) result is kept in OUT/lineage.json (default benchmarks/lineage/, which
-is committed) as soon as it is measured, with the machine and date, and a rerun skips those
-already there, so a long run resumes after an interruption, in a later session too (delete the
-file, or pass --fresh, to measure again). An entry is measured on a language's set when it has a
+is committed) as soon as it is measured, with the machine, the date and a digest of the entry's
+weights, and a rerun skips those already there whose entry has not changed since, so a long run
+resumes after an interruption, in a later session too, and a republished entry (zoo/ko's next
+stage) is measured again (delete the file, or pass --fresh, to measure everything again). An entry is measured on a language's set when it has a
 recognizer for the language (a detector-only entry, ppocr-server-det, on every set: det only);
 entries whose weights are not on disk are listed as missing with the command that makes them.
 The plots put one point per system: end-to-end hmean (and det hmean, rec accuracy) on the real
@@ -20,6 +21,7 @@ photos against fp32 weights MB and against ms per image.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 import time
@@ -61,6 +63,15 @@ def entries() -> tuple[list[ZooCard], list[str]]:
     return cards, missing
 
 
+def weights_digest(card: ZooCard) -> str:
+    """What an entry's results depend on: the sha256 of its weights files, in model order. A
+    stored result with another digest (the entry republished) is measured again."""
+    digest = hashlib.sha256()
+    for model in card.models:
+        digest.update(hashlib.sha256(card.resolve(model.weights).read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
 def serves(card: ZooCard, lang: str) -> bool:
     return card.find("rec", lang) is not None or card.find("rec") is None
 
@@ -73,14 +84,19 @@ def measure(cards: list[ZooCard], langs: list[str], count: int, threads: int, ru
     real_dir = HERE.parent / REAL_IC15  # the table's path is relative to the repository root
     if real and real_dir.is_dir():
         sets.append((REAL, "en", real_dir))
+    digests = {card.name: weights_digest(card) for card in cards}
     for name, lang, data in sets:
         for card in cards:
-            if card.name in results.get(name, {}) or not serves(card, lang):
+            kept = results.get(name, {}).get(card.name)
+            # results stored before digests were kept carry none: they are kept as they are
+            if not serves(card, lang) or (kept and kept.get("weights", digests[card.name])
+                                          == digests[card.name]):
                 continue
             started = time.perf_counter()
             result = evaluate_zoo(card, data, lang, threads=threads, latency_runs=runs)
             box = machine().split(", load average")[0]
             result["measured_on"] = f"{box}, {datetime.now(timezone.utc):%Y-%m-%d}"
+            result["weights"] = digests[card.name]
             results.setdefault(name, {})[card.name] = result
             store.parent.mkdir(parents=True, exist_ok=True)
             store.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
