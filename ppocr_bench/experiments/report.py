@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -158,7 +159,8 @@ def plot(result: dict[str, Any], path: Path) -> Path:
                 axes[r][c].axis("off")
                 continue
             _bars(axes[r][c], *line[c])
-    fig.suptitle(result["title"], fontsize=10)
+    # wrapped to the figure's width (about 7 characters an inch at this size), never clipped
+    fig.suptitle(textwrap.fill(result["title"], max(30, int(3.4 * cols * 7))), fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
