@@ -15,7 +15,7 @@
 #     bash zoo/mobile-slim/recipe.sh det_pruned  (after prune: not published, see below)
 #     bash zoo/mobile-slim/recipe.sh det         (and det_lr2e-4, the fine-tune not published)
 #     bash zoo/mobile-slim/recipe.sh cls
-#     bash zoo/mobile-slim/recipe.sh rec_zh      (and rec_latin; rec_ja, rec_ko not run yet)
+#     bash zoo/mobile-slim/recipe.sh rec_zh      (and rec_latin, rec_ja, rec_ko)
 #     bash zoo/mobile-slim/recipe.sh publish     (zoo add of every finished run into zoo/mobile-slim)
 #     bash zoo/mobile-slim/recipe.sh eval        (record the card's figures, compare with zoo/mobile)
 # WORK (default work/mobile-slim) holds the runs; THREADS (default 1) the torch threads.
