@@ -154,9 +154,9 @@ case $model in
   *) echo "unknown model $model (det, rec_latin, rec_ru)" >&2; exit 2 ;;
 esac
 
-# publish the stage: its final weights (and charset) for the next stage, its curves
+# publish the stage: its final weights for the next stage (a rec model's charset is stored in
+# its weights file's metadata, which --init reads), its curves
 cp "$out/final.safetensors" "zoo/mobile/v2/${model}_s$stage.safetensors"
-[ -f "$out/charset.txt" ] && cp "$out/charset.txt" "zoo/mobile/v2/${model}_s${stage}_charset.txt"
 ppocr-bench plot "$out"
 for png in "$out"/plots/*.png; do cp "$png" "zoo/mobile/curves/v2_${model}_s${stage}_$(basename "$png")"; done
 echo "stage $stage of $model: zoo/mobile/v2/${model}_s$stage.safetensors"
