@@ -29,11 +29,14 @@ def reproduce(
     rows: str = typer.Option(None, "--rows", help="Only these rows (comma list)."),
     report_only: bool = typer.Option(False, "--report-only", help="Write the table from the "
                                      "runs done so far; train nothing."),
+    time_models: bool = typer.Option(False, "--time", help="Time every done run's model (CPU "
+                                     "ms, one thread) in one pass before the report; run it on "
+                                     "a quiet machine."),
 ) -> None:
     """Train and score every row of a table for each seed (resumable: finished runs are
     skipped, killed ones resumed), then write OUT/TABLE.json, .md and .png."""
     from ppocr_bench.experiments import TABLES, get_table, plan, status, write_report
-    from ppocr_bench.experiments.runner import execute
+    from ppocr_bench.experiments.runner import execute, time_runs
     from ppocr_bench.train import RichTrainProgress
 
     if table == "list":
@@ -46,7 +49,7 @@ def reproduce(
     out = out or Path("runs") / spec.name
     runs = plan(spec, out, budget=budget, seeds=seeds, parts=_names(parts), rows=_names(rows))
     # the command that runs the table (what the report names), not a --report-only call
-    args = [a for a in sys.argv[2:] if a != "--report-only"] or [table]
+    args = [a for a in sys.argv[2:] if a not in ("--report-only", "--time")] or [table]
     command = "ppocr-bench reproduce " + shlex.join(args)
     if not report_only:
         todo = [r for r in runs if status(r) != "done"]
@@ -62,5 +65,18 @@ def reproduce(
 
                 execute(run, RichTrainProgress(bar, label=run.label), on_phase=phase)
                 bar.advance(overall)
+    if time_models:
+        done = [r for r in runs if status(r) == "done"]
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=console) as bar:
+            timing = bar.add_task(f"{spec.name}: timing", total=len(done))
+
+            def timed(run) -> None:
+                bar.update(timing, description=f"{spec.name}: timing {run.label}")
+                bar.advance(timing)
+
+            timed_runs = time_runs(done, on_run=timed)
+        console.print(f"timed {len(timed_runs)} of {len(done)} done runs (quantisation-aware "
+                      "ones are not timed)")
     for path in write_report(spec, runs, out, command):
         console.print(f"wrote {path}")

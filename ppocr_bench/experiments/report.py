@@ -4,7 +4,8 @@ reference row) and a PNG (one bar panel per part and eval set).
 Spread is the sample standard deviation over seeds (0 with one seed). A row's change against
 the reference is "beyond the spread" when ``|delta| > sqrt(sd_row^2 + sd_ref^2)``. Beside the
 scores: the size of our trained model (fp32 MB, and int8 MB for a quantisation-aware trained
-one, as the runner measured it) and, in columns of their own, the paper's figures for the row.
+one, as the runner measured it), its CPU ms where a timing pass ran (``reproduce --time``) and,
+in columns of their own, the paper's figures for the row.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from ppocr_bench.experiments.runner import SCORES, PlannedRun, read_scores, status
+from ppocr_bench.experiments.runner import LATENCY, SCORES, PlannedRun, read_scores, status
 from ppocr_bench.experiments.table import METRIC_NAMES, METRICS, Table
 
 
 #: The metrics drawn, a panel each (per part and eval set).
 PLOTTED = {"det": ("hmean",), "cls": ("acc",), "rec": ("acc", "norm_edit_dis")}
 #: Our model sizes (``scores.json`` "size") and their column titles.
-SIZES = {"fp32_mb": "size MB (fp32)", "int8_mb": "int8 MB"}
+SIZES = {"fp32_mb": "size MB (fp32)", "int8_mb": "int8 MB", "cpu_ms": "CPU ms (ours)"}
 
 
 def _stats(values: list[float]) -> dict[str, float]:
@@ -36,6 +37,7 @@ def collect(table: Table, runs: list[PlannedRun]) -> dict[str, Any]:
     """Per part, row, eval set and metric: mean, sd and the seeds' values of the done runs;
     per row the delta against the reference row and whether it exceeds the spread."""
     parts: dict[str, Any] = {}
+    timing: dict[str, Any] = {}
     for run in runs:
         if status(run) != "done":
             continue
@@ -49,6 +51,13 @@ def collect(table: Table, runs: list[PlannedRun]) -> dict[str, Any]:
         row["seeds"].append(run.seed)
         for key, value in (record.get("size") or {}).items():
             row["size"].setdefault(key, []).append(value)
+        if (run.folder / LATENCY).exists():
+            lat = read_scores(run.folder / LATENCY)
+            row["size"].setdefault("cpu_ms", []).append(lat["cpu_ms"])
+            timing.setdefault("cpu", lat.get("cpu"))
+            timing.setdefault("threads", lat.get("threads"))
+            timing.setdefault("load_avg_1min", []).append(lat.get("load_avg_1min", 0.0))
+            timing.setdefault("measured", []).append(lat.get("measured", ""))
         row["train_s"].append(record.get("train_seconds") or 0.0)
         row["samples_seen"] = record.get("samples_seen")
         for ev, scores in record["scores"].items():
@@ -70,7 +79,17 @@ def collect(table: Table, runs: list[PlannedRun]) -> dict[str, Any]:
                                  for m, s in ms.items()} for ev, ms in row["scores"].items()}
     return {"table": table.name, "title": table.title, "description": table.description,
             "runs_done": sum(len(r["seeds"]) for p in parts.values() for r in p["rows"].values()),
-            "runs_planned": len(runs), "parts": parts}
+            "runs_planned": len(runs), "parts": parts, "timing": _timing(timing)}
+
+
+def _timing(timing: dict[str, Any]) -> dict[str, Any] | None:
+    """Where and under what load the CPU ms were measured (None: no timing pass yet)."""
+    if not timing:
+        return None
+    loads, dates = timing["load_avg_1min"], sorted(d for d in timing["measured"] if d)
+    return {"cpu": timing["cpu"], "threads": timing["threads"],
+            "load_avg_1min": [min(loads), max(loads)],
+            "measured": [dates[0], dates[-1]] if dates else []}
 
 
 def _delta(stats: dict[str, float], ref: dict[str, float] | None) -> dict[str, Any] | None:
@@ -109,6 +128,15 @@ def markdown(result: dict[str, Any], command: str = "") -> str:
     if any(r.get("size") for r in rows):
         legend += (" Size: MB (10^6 bytes) of our trained model's float tensors (int8: its int8 "
                    "deployment, for quantisation-aware training).")
+    if result.get("timing"):
+        t = result["timing"]
+        legend += (f" CPU ms (ours): p50 of a batch-1 torch forward of the run's final model, "
+                   f"{t['threads']} thread, det on 3 x 640 x 640, cls and rec at their input "
+                   f"size, every run timed in one pass (`--time`) on {t['cpu']}, 1-minute load "
+                   f"average {t['load_avg_1min'][0]:.1f}-{t['load_avg_1min'][1]:.1f}; "
+                   "compare rows with each other, not with the paper's ms (another CPU); "
+                   "quantisation-aware rows are not timed (their torch forward is not their "
+                   "int8 deployment).")
     if any(r["paper"] for r in rows):
         legend += " `paper:` columns: the paper's figures for the row, as reported, not ours."
     lines += [legend, ""]

@@ -5,6 +5,7 @@ Layout of ``OUT`` (``ppocr-bench reproduce TABLE --out OUT``)::
 
     OUT/PART/ROW/seed-S/         a training run folder (ppocr_bench.train)
     OUT/PART/ROW/seed-S/scores.json   the run's scores (and its model's size), once scored
+    OUT/PART/ROW/seed-S/latency.json  its model's CPU ms, from the last timing pass (:func:`time_runs`)
     OUT/PART/ROW/seed-S/init_pruned.safetensors   a pruned row's start (``Row.prune``)
     OUT/TABLE.json, TABLE.md, TABLE.png   the table (:mod:`.report`)
 
@@ -44,6 +45,9 @@ DATA_SEED = 5000
 #: Rec lines a synth page yields, about (scenes 3-12, documents 20-40): sizes the folders.
 LINES_PER_PAGE = 12
 FINAL = "final.safetensors"
+LATENCY = "latency.json"
+#: The input a det model is timed on (C, H, W); cls and rec models at their own input size.
+DET_TIMING_INPUT = (3, 640, 640)
 #: A pruned row's start: its source row's final weights, FPGM-pruned, in the row's run folder.
 PRUNED_INIT = "init_pruned.safetensors"
 
@@ -297,3 +301,35 @@ def model_size(weights: Path) -> dict[str, float]:
     if getattr(model, "quant", None):
         size["int8_mb"] = size_mb(weights)
     return size
+
+
+def time_runs(runs: list[PlannedRun], *, threads: int = 1, repeats: int = 20,
+              on_run: Callable[[PlannedRun], None] | None = None) -> list[dict[str, Any]]:
+    """Time the final model of every done run in one pass (so that rows compare under the same
+    machine and load): p50 / p90 ms of a batch-1 torch forward at ``threads`` threads, det on
+    :data:`DET_TIMING_INPUT`, cls and rec at their input size; written to each run's
+    ``latency.json`` with the CPU and the load average. Quantisation-aware trained models are
+    not timed: their torch forward fake-quantises in float, which is not how they deploy (the
+    int8 ONNX model, ``ppocr-bench eval --backend onnx``)."""
+    import os
+
+    from ppocr_bench.eval.bench import cpu_model, model_latency
+    from ppocr_bench.models.checkpoint import load_model
+
+    records = []
+    for run in runs:
+        if status(run) != "done":
+            continue
+        if on_run:
+            on_run(run)
+        model = load_model(run.folder / FINAL)
+        if getattr(model, "quant", None):
+            continue
+        size = DET_TIMING_INPUT if model.task == "det" else tuple(model.input_size)
+        lat = model_latency(model, size, threads=threads, runs=repeats)
+        record = {"cpu_ms": lat.p50, "cpu_ms_p90": lat.p90, "runs": lat.runs, "threads": threads,
+                  "input": list(size), "cpu": cpu_model(), "load_avg_1min": os.getloadavg()[0],
+                  "measured": time.strftime("%Y-%m-%d %H:%M", time.localtime())}
+        atomic_write_text(run.folder / LATENCY, json.dumps(record, indent=2, sort_keys=True) + "\n")
+        records.append(record)
+    return records

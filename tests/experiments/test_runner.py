@@ -13,7 +13,7 @@ import pytest
 from ppocr_bench.errors import PpocrError
 from ppocr_bench.experiments import EvalSet, Row, collect, execute, markdown, plan, status
 from ppocr_bench.experiments import write_report
-from ppocr_bench.experiments.runner import prepare_folders
+from ppocr_bench.experiments.runner import prepare_folders, time_runs
 from ppocr_bench.experiments.tables import SMOKE, TABLES
 from cli_run import cli, one_line_error
 
@@ -146,3 +146,21 @@ def test_cli_lists_tables_and_reports_without_training(tmp_path):
     report = cli("reproduce", "smoke", "--out", tmp_path, "--report-only")
     assert report.returncode == 0, report.stderr
     assert (tmp_path / "smoke.md").exists() and (tmp_path / "smoke.png").exists()
+
+
+def test_timing_pass_writes_cpu_ms_and_the_report_shows_it(tmp_path, tiny_set):
+    table = tiny_table(tiny_set, rows=(Row("base"),))
+    runs = plan(table, tmp_path / "runs", budget=2, seeds=1)
+    execute(runs[0])
+    assert not (runs[0].folder / "latency.json").exists()  # scoring alone times nothing
+    assert "CPU ms" not in markdown(collect(table, runs))
+    records = time_runs(runs, repeats=3)
+    timed = json.loads((runs[0].folder / "latency.json").read_text())
+    assert records == [timed]
+    assert timed["input"] == [3, 32, 64] and timed["threads"] == 1 and timed["runs"] == 3
+    assert 0 < timed["cpu_ms"] <= timed["cpu_ms_p90"]
+    result = collect(table, runs)
+    assert result["parts"]["rec-tiny"]["rows"]["base"]["size"]["cpu_ms"] == timed["cpu_ms"]
+    assert result["timing"]["threads"] == 1 and result["timing"]["cpu"] == timed["cpu"]
+    text = markdown(result)
+    assert "CPU ms (ours)" in text and f"{timed['cpu_ms']:.2f}" in text
