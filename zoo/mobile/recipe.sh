@@ -144,12 +144,31 @@ case $model in
     ;;
   # Detector (det_mv3_db: MobileNetV3-large x0.5, DB-FPN 96, no SE): scene and document pages
   # of the six languages, every realism option on, 320 px crops with the paper's augmentations
-  # (800 steps of batch 8 take about 45 minutes on one core).
+  # (800 steps of batch 8 take about 45 minutes on one core). From stage 5, 30 % of the crops
+  # come from legacy-synthesis document pages (`--mix`: 100 pages per language, training seeds
+  # 2101-2106, made once in WORK/legacy-docs), the documents of the default eval sets, which
+  # stages 2-4 on the stream alone drifted away from.
   det)
+    mix=()
+    if [ "$stage" -ge 5 ]; then
+      docs="$work/legacy-docs"
+      if [ ! -f "$docs/det/label.txt" ]; then
+        rm -rf "$docs" && mkdir -p "$docs/det"
+        i=0
+        for lang in en fr de zh ja ko; do
+          i=$((i + 1))
+          ppocr-bench synth --lang $lang --kind document --realism legacy --count 100 \
+            --seed $((2100 + i)) --out "$docs/$lang"
+          sed "s#^#../$lang/det/#" "$docs/$lang/det/label.txt" >> "$docs/det/label.part"
+        done
+        mv "$docs/det/label.part" "$docs/det/label.txt"
+      fi
+      mix=(--mix "$docs/det/label.txt" --mix-ratio 0.3)
+    fi
     train "$out" det --preset det_mv3_db --data synth:en+fr+de+zh+ja+ko \
       --init "$(start det zoo/mobile/det_det_stage2.safetensors)" --det-size 320 \
       --steps 800 --batch-size 8 --lr 5e-4 --warmup-steps 40 --val synth --val-count 60 \
-      --eval-every 400 --ckpt-every 100 --seed $((1100 + stage))
+      --eval-every 400 --ckpt-every 100 --seed $((1100 + stage)) "${mix[@]}"
     ;;
   *) echo "unknown model $model (det, rec_latin, rec_ru)" >&2; exit 2 ;;
 esac
