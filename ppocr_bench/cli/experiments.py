@@ -69,14 +69,14 @@ def reproduce(
         done = [r for r in runs if status(r) == "done"]
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       TimeElapsedColumn(), console=console) as bar:
-            timing = bar.add_task(f"{spec.name}: timing", total=len(done))
+            timing = bar.add_task(f"{spec.name}: loading models", total=None)
 
-            def timed(run) -> None:
-                bar.update(timing, description=f"{spec.name}: timing {run.label}")
-                bar.advance(timing)
+            def timed(label: str, done_calls: int, total: int) -> None:
+                bar.update(timing, description=f"{spec.name}: timed {label}",
+                           completed=done_calls, total=total)
 
-            timed_runs = time_runs(done, on_run=timed)
+            timed_runs = time_runs(done, on_step=timed)
         console.print(f"timed {len(timed_runs)} of {len(done)} done runs (quantisation-aware "
-                      "ones are not timed)")
+                      "ones, and runs whose weights are not here, are not timed)")
     for path in write_report(spec, runs, out, command):
         console.print(f"wrote {path}")

@@ -56,6 +56,7 @@ def collect(table: Table, runs: list[PlannedRun]) -> dict[str, Any]:
             row["size"].setdefault("cpu_ms", []).append(lat["cpu_ms"])
             timing.setdefault("cpu", lat.get("cpu"))
             timing.setdefault("threads", lat.get("threads"))
+            timing.setdefault("rounds", len(lat.get("round_medians_ms", [1])))
             timing.setdefault("load_avg_1min", []).append(lat.get("load_avg_1min", 0.0))
             timing.setdefault("measured", []).append(lat.get("measured", ""))
         row["train_s"].append(record.get("train_seconds") or 0.0)
@@ -87,7 +88,7 @@ def _timing(timing: dict[str, Any]) -> dict[str, Any] | None:
     if not timing:
         return None
     loads, dates = timing["load_avg_1min"], sorted(d for d in timing["measured"] if d)
-    return {"cpu": timing["cpu"], "threads": timing["threads"],
+    return {"cpu": timing["cpu"], "threads": timing["threads"], "rounds": timing["rounds"],
             "load_avg_1min": [min(loads), max(loads)],
             "measured": [dates[0], dates[-1]] if dates else []}
 
@@ -130,9 +131,10 @@ def markdown(result: dict[str, Any], command: str = "") -> str:
                    "deployment, for quantisation-aware training).")
     if result.get("timing"):
         t = result["timing"]
-        legend += (f" CPU ms (ours): p50 of a batch-1 torch forward of the run's final model, "
-                   f"{t['threads']} thread, det on 3 x 640 x 640, cls and rec at their input "
-                   f"size, every run timed in one pass (`--time`) on {t['cpu']}, 1-minute load "
+        legend += (f" CPU ms (ours): a batch-1 torch forward of the run's final model, the lowest "
+                   f"of {t['rounds']} interleaved rounds' medians, {t['threads']} thread, det on 3 x 640 x "
+                   f"640, cls and rec at their input size, every run timed in one pass "
+                   f"(`reproduce ... --time`) on {t['cpu']}, 1-minute load "
                    f"average {t['load_avg_1min'][0]:.1f}-{t['load_avg_1min'][1]:.1f}; "
                    "compare rows with each other, not with the paper's ms (another CPU); "
                    "quantisation-aware rows are not timed (their torch forward is not their "

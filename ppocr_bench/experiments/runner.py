@@ -303,32 +303,45 @@ def model_size(weights: Path) -> dict[str, float]:
     return size
 
 
-def time_runs(runs: list[PlannedRun], *, threads: int = 1, repeats: int = 20,
-              on_run: Callable[[PlannedRun], None] | None = None) -> list[dict[str, Any]]:
+def time_runs(runs: list[PlannedRun], *, threads: int = 1, repeats: int = 10, rounds: int = 3,
+              on_step: Callable[[str, int, int], None] | None = None) -> list[dict[str, Any]]:
     """Time the final model of every done run in one pass (so that rows compare under the same
-    machine and load): p50 / p90 ms of a batch-1 torch forward at ``threads`` threads, det on
-    :data:`DET_TIMING_INPUT`, cls and rec at their input size; written to each run's
+    machine and load): a batch-1 torch forward at ``threads`` threads, det on
+    :data:`DET_TIMING_INPUT`, cls and rec at their input size. The runs are timed in ``rounds``
+    interleaved rounds of ``repeats`` calls each, so that a burst of load beside the pass hits
+    every row alike; ``cpu_ms`` is the lowest of a run's round medians. Written to each run's
     ``latency.json`` with the CPU and the load average. Quantisation-aware trained models are
     not timed: their torch forward fake-quantises in float, which is not how they deploy (the
-    int8 ONNX model, ``ppocr-bench eval --backend onnx``)."""
+    int8 ONNX model, ``ppocr-bench eval --backend onnx``). ``on_step(label, done, total)``
+    follows the timings."""
     import os
 
     from ppocr_bench.eval.bench import cpu_model, model_latency
     from ppocr_bench.models.checkpoint import load_model
 
-    records = []
+    models = []
     for run in runs:
-        if status(run) != "done":
-            continue
-        if on_run:
-            on_run(run)
+        if status(run) != "done" or not (run.folder / FINAL).exists():
+            continue  # a clean clone holds the scores, not the weights
         model = load_model(run.folder / FINAL)
-        if getattr(model, "quant", None):
-            continue
-        size = DET_TIMING_INPUT if model.task == "det" else tuple(model.input_size)
-        lat = model_latency(model, size, threads=threads, runs=repeats)
-        record = {"cpu_ms": lat.p50, "cpu_ms_p90": lat.p90, "runs": lat.runs, "threads": threads,
-                  "input": list(size), "cpu": cpu_model(), "load_avg_1min": os.getloadavg()[0],
+        if not getattr(model, "quant", None):
+            size = DET_TIMING_INPUT if model.task == "det" else tuple(model.input_size)
+            models.append((run, model, size, []))
+    loads, done = [], 0
+    for _ in range(rounds):
+        loads.append(os.getloadavg()[0])
+        for run, model, size, medians in models:
+            medians.append(model_latency(model, size, threads=threads, runs=repeats))
+            done += 1
+            if on_step:
+                on_step(run.label, done, rounds * len(models))
+    records = []
+    for run, _model, size, medians in models:
+        best = min(medians, key=lambda lat: lat.p50)
+        record = {"cpu_ms": best.p50, "cpu_ms_p90": best.p90,
+                  "round_medians_ms": [lat.p50 for lat in medians], "repeats": repeats,
+                  "threads": threads, "input": list(size), "cpu": cpu_model(),
+                  "load_avg_1min": max(loads),
                   "measured": time.strftime("%Y-%m-%d %H:%M", time.localtime())}
         atomic_write_text(run.folder / LATENCY, json.dumps(record, indent=2, sort_keys=True) + "\n")
         records.append(record)

@@ -154,11 +154,12 @@ def test_timing_pass_writes_cpu_ms_and_the_report_shows_it(tmp_path, tiny_set):
     execute(runs[0])
     assert not (runs[0].folder / "latency.json").exists()  # scoring alone times nothing
     assert "CPU ms" not in markdown(collect(table, runs))
-    records = time_runs(runs, repeats=3)
+    records = time_runs(runs, repeats=3, rounds=2)
     timed = json.loads((runs[0].folder / "latency.json").read_text())
     assert records == [timed]
-    assert timed["input"] == [3, 32, 64] and timed["threads"] == 1 and timed["runs"] == 3
+    assert timed["input"] == [3, 32, 64] and timed["threads"] == 1 and timed["repeats"] == 3
     assert 0 < timed["cpu_ms"] <= timed["cpu_ms_p90"]
+    assert timed["cpu_ms"] == min(timed["round_medians_ms"]) and len(timed["round_medians_ms"]) == 2
     result = collect(table, runs)
     assert result["parts"]["rec-tiny"]["rows"]["base"]["size"]["cpu_ms"] == timed["cpu_ms"]
     assert result["timing"]["threads"] == 1 and result["timing"]["cpu"] == timed["cpu"]
