@@ -16,7 +16,8 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from ppocr_bench.experiments.runner import LATENCY, SCORES, PlannedRun, read_scores, status
+from ppocr_bench.experiments.runner import DET_TIMING_INPUT, LATENCY, SCORES, PlannedRun
+from ppocr_bench.experiments.runner import read_scores, status
 from ppocr_bench.experiments.table import METRIC_NAMES, METRICS, Table
 
 
@@ -56,7 +57,7 @@ def collect(table: Table, runs: list[PlannedRun]) -> dict[str, Any]:
             row["size"].setdefault("cpu_ms", []).append(lat["cpu_ms"])
             timing.setdefault("cpu", lat.get("cpu"))
             timing.setdefault("threads", lat.get("threads"))
-            timing.setdefault("rounds", len(lat.get("round_medians_ms", [1])))
+            timing.setdefault("rounds", len(lat["round_medians_ms"]))
             timing.setdefault("load_avg_1min", []).append(lat.get("load_avg_1min", 0.0))
             timing.setdefault("measured", []).append(lat.get("measured", ""))
         row["train_s"].append(record.get("train_seconds") or 0.0)
@@ -132,8 +133,9 @@ def markdown(result: dict[str, Any], command: str = "") -> str:
     if result.get("timing"):
         t = result["timing"]
         legend += (f" CPU ms (ours): a batch-1 torch forward of the run's final model, the lowest "
-                   f"of {t['rounds']} interleaved rounds' medians, {t['threads']} thread, det on 3 x 640 x "
-                   f"640, cls and rec at their input size, every run timed in one pass "
+                   f"of {t['rounds']} interleaved rounds' medians, {t['threads']} thread, det on "
+                   f"{' x '.join(map(str, DET_TIMING_INPUT))}, cls and rec at their input size, "
+                   f"every run timed in one pass "
                    f"(`reproduce ... --time`) on {t['cpu']}, 1-minute load "
                    f"average {t['load_avg_1min'][0]:.1f}-{t['load_avg_1min'][1]:.1f}; "
                    "compare rows with each other, not with the paper's ms (another CPU); "
