@@ -22,6 +22,7 @@ trains it first when it is not done.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from collections.abc import Callable
@@ -82,8 +83,26 @@ class PlannedRun:
 
     @property
     def data_dir(self) -> Path:
-        """Where a ``synth-folder:`` row's rendered data lies (shared by the row's seeds)."""
-        return self.folder.parents[2] / "_data" / f"{self.part.name}-{self.row.name}"
+        """Where a ``synth-folder:`` row's rendered data lies: one folder per data, realism and
+        size, shared by every row and seed of the table that renders the same folders."""
+        options = self.options()
+        key = "-".join((str(options["data"])[len(FOLDER_PREFIX):],
+                        str(options.get("realism") or "base"), f"{self.folder_pages()}p"))
+        return self.folder.parents[2] / "_data" / re.sub(r"[^A-Za-z0-9+._-]", "_", key)
+
+    def folder_pages(self) -> int:
+        """Pages per language of a ``synth-folder:`` row: its ``folder_pages`` option (a fixed
+        set seen for several epochs, as zoo/mobile v1 was trained), else enough for one pass
+        of the run's samples."""
+        options = self.options()
+        if options.get("folder_pages"):
+            return int(options["folder_pages"])
+        from ppocr_bench.train.stream import stream_langs
+
+        langs = stream_langs("synth:" + str(options["data"])[len(FOLDER_PREFIX):])
+        samples = self.steps * int(options.get("batch_size", 1))
+        per_page = LINES_PER_PAGE if self.part.task != "det" else 1
+        return max(2, -(-samples // per_page // len(langs)))
 
     def source(self) -> PlannedRun | None:
         """The run of the row this one starts from (``Row.init_from``), same seed; or None."""
@@ -107,6 +126,7 @@ class PlannedRun:
         options = self.options()
         if options.pop("init_from", None):
             options["init"] = str(self.init_weights())
+        options.pop("folder_pages", None)
         if str(options["data"]).startswith(FOLDER_PREFIX):
             options["data"] = str(self.data_dir / DATA_LABELS[self.part.task])
         return TrainConfig(**options, out=str(self.folder), ckpt_every=max(1, self.steps // 5),
@@ -236,8 +256,7 @@ def prepare_folders(run: PlannedRun) -> Path:
 
     options, task = run.options(), run.part.task
     langs = stream_langs("synth:" + str(options["data"])[len(FOLDER_PREFIX):])
-    samples = run.steps * int(options.get("batch_size", 1))
-    pages = max(2, -(-samples // (LINES_PER_PAGE if task != "det" else 1) // len(langs)))
+    pages = run.folder_pages()
     realism = parse_realism(options.get("realism"))
     lines = []
     for i, lang in enumerate(langs):

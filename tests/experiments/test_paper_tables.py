@@ -17,7 +17,7 @@ from ppocr_bench.experiments.paper_tables import (
     PAPER_REC,
     cumulative,
 )
-from ppocr_bench.experiments.runner import PRUNED_INIT
+from ppocr_bench.experiments.runner import DATA_LABELS, FOLDER_PREFIX, PRUNED_INIT
 from ppocr_bench.experiments.tables import SMOKE, TABLES
 from ppocr_bench.models import create_model, read_weights_info
 from ppocr_bench.train import TrainConfig
@@ -36,7 +36,11 @@ def test_every_row_builds_a_valid_config_and_network(table, tmp_path):
     for run in runs:
         config = run.config()
         assert isinstance(config, TrainConfig) and config.steps == table.budget
-        assert config.data.startswith("synth:") and config.seed == run.seed
+        if run.options()["data"].startswith(FOLDER_PREFIX):  # the rendered folders' labels
+            assert config.data == str(run.data_dir / DATA_LABELS[config.task])
+        else:
+            assert config.data.startswith("synth:")
+        assert config.seed == run.seed
         assert TrainConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
         key = json.dumps([config.preset_name, config.overrides], sort_keys=True)
         built.setdefault(key, config)

@@ -122,13 +122,20 @@ def test_report_mean_spread_and_delta(tmp_path):
 
 
 def test_folder_rows_render_synth_folders_first(tmp_path):
-    part = dataclasses.replace(SMOKE.parts[0], rows=(Row("folder", {"data": "synth-folder:en",
-                                                                     "realism": "legacy"}),),
-                               reference="")
+    legacy = {"data": "synth-folder:en", "realism": "legacy"}
+    part = dataclasses.replace(SMOKE.parts[0], rows=(
+        Row("folder", legacy), Row("other-lr", {**legacy, "lr": 1e-4}),
+        Row("sized", {**legacy, "folder_pages": 7})), reference="")
     table = dataclasses.replace(SMOKE, parts=(part,))
-    run = plan(table, tmp_path / "runs", budget=1, seeds=1)[0]
+    run, other, sized = plan(table, tmp_path / "runs", budget=1, seeds=1)
+    # rows that render the same folders share them; a fixed size is its own data
+    assert run.folder_pages() == 2 and sized.folder_pages() == 7
+    assert other.data_dir == run.data_dir == tmp_path / "runs" / "_data" / "en-legacy-2p"
+    assert sized.data_dir.name == "en-legacy-7p"
+    assert "folder_pages" not in sized.config().to_dict()
+    assert sized.options()["folder_pages"] == 7  # but scores.json records it
     labels = prepare_folders(run)
-    assert labels == tmp_path / "runs" / "_data" / "rec-tiny-folder" / "rec_gt.txt"
+    assert labels == tmp_path / "runs" / "_data" / "en-legacy-2p" / "rec_gt.txt"
     lines = labels.read_text(encoding="utf-8").splitlines()
     assert lines and all(line.startswith("en/rec/") for line in lines)
     assert all((labels.parent / line.split("\t")[0]).exists() for line in lines)
