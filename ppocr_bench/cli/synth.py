@@ -28,7 +28,8 @@ def synth(
                                 "legacy (the synthesis before them), or base with options off "
                                 "or changed: e.g. -photos,-blur or fonts=pinned. Options: "
                                 "photos, crops, vocab, blend, blur, lowres, jpeg, light; fonts="
-                                "balanced|uniform|pinned."),
+                                "balanced|uniform|pinned; +words labels scene text word by "
+                                "word (off in base)."),
     background_dir: list[Path] = typer.Option(None, "--background-dir", help="Photographs to "
                                               "use as scene backgrounds (repeatable), beside "
                                               "those installed (`ppocr-bench backgrounds`)."),

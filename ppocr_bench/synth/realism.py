@@ -27,6 +27,14 @@ Options (all on in ``base``):
   Poisson-like gradient blending), never below the legibility floor;
 - degradation families ``blur`` (motion, defocus), ``lowres`` (low resolution upsampled),
   ``jpeg`` (compression), ``light`` (uneven light, shadows).
+
+Label options (off in ``base``, turned on with ``+OPTION``; they change what is labelled, not
+how the pixels look):
+
+- ``words``: scene text is labelled word by word where its script spaces its words, as ICDAR
+  2015, COCO-Text and MLT mark scene text, instead of line by line as PaddleOCR's Chinese sets
+  and our default eval sets do: each word's box is tight around its own ink, and its rec crop is
+  the word. Documents, curved and vertical text keep their lines.
 """
 
 from __future__ import annotations
@@ -38,6 +46,8 @@ from ppocr_bench.errors import PpocrError
 FONT_POOLS = ("balanced", "uniform", "pinned")
 #: The on/off options, in the order tables and docs list them.
 SWITCHES = ("photos", "crops", "vocab", "blend", "blur", "lowres", "jpeg", "light")
+#: The label options: off in base, ``+OPTION`` turns one on.
+LABELS = ("words",)
 
 
 @dataclass(frozen=True)
@@ -54,6 +64,7 @@ class Realism:
     lowres: bool = True
     jpeg: bool = True
     light: bool = True
+    words: bool = False
     #: extra folders of photographs (``--background-dir``), searched before the system ones
     background_dirs: tuple[str, ...] = ()
 
@@ -64,7 +75,8 @@ class Realism:
         object.__setattr__(self, "background_dirs", tuple(str(d) for d in self.background_dirs))
 
     def on(self, option: str) -> bool:
-        """Whether ``option`` (one of :data:`SWITCHES`) is in effect: never in legacy mode."""
+        """Whether ``option`` (one of :data:`SWITCHES` or :data:`LABELS`) is in effect: never
+        in legacy mode."""
         return not self.legacy and bool(getattr(self, option))
 
     @property
@@ -76,6 +88,7 @@ class Realism:
         if self.legacy:
             return "legacy"
         parts = [f"-{name}" for name in SWITCHES if not getattr(self, name)]
+        parts += [f"+{name}" for name in LABELS if getattr(self, name)]
         if self.fonts != "balanced":
             parts.append(f"fonts={self.fonts}")
         return ",".join(parts) or "base"
@@ -83,6 +96,9 @@ class Realism:
     def to_json(self) -> dict:
         data = asdict(self)
         data["background_dirs"] = list(self.background_dirs)
+        for name in LABELS:  # off: recorded as before the option existed, so old records match
+            if not data[name]:
+                del data[name]
         return data
 
     @classmethod
@@ -111,10 +127,10 @@ def parse_realism(text: str | None, background_dirs: tuple[str, ...] = ()) -> Re
             value = replace(value, legacy=True)
         elif part.startswith("fonts="):
             value = replace(value, fonts=part[len("fonts="):])
-        elif part.lstrip("+-") in SWITCHES:
+        elif part.lstrip("+-") in SWITCHES + LABELS:
             value = replace(value, **{part.lstrip("+-"): not part.startswith("-")})
         else:
             raise PpocrError(f"--realism {text}: unknown part {part!r}; use base, legacy, "
-                             f"-OPTION or +OPTION ({', '.join(SWITCHES)}) or fonts=POOL "
+                             f"-OPTION or +OPTION ({', '.join(SWITCHES + LABELS)}) or fonts=POOL "
                              f"({', '.join(FONT_POOLS)})")
     return replace(value, background_dirs=tuple(str(d) for d in background_dirs))

@@ -19,6 +19,7 @@ Legacy realism draws the scenes of before, number for number.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -32,7 +33,7 @@ from ppocr_bench.synth.backgrounds import scene_background
 from ppocr_bench.synth.contrast import (MIN_LEGIBILITY, RESAMPLE_SIGMA, background_band,
                                         drawn_legibility, legibility, legible_colour, opacity)
 from ppocr_bench.synth.finish import Finish, plan_photo
-from ppocr_bench.synth.glyphs import GlyphLayer, render_legible
+from ppocr_bench.synth.glyphs import GlyphLayer, face_font, render_legible
 from ppocr_bench.synth.page import Page, TextInstance
 from ppocr_bench.synth.photos import page_crop, realism_library
 from ppocr_bench.synth.realism import LEGACY, Realism
@@ -83,11 +84,13 @@ def scene_with_ink(
     canvas = _Canvas(img, np.zeros((h, w), np.uint16), [], finish, surface)
     want = int(rng.integers(3, 13))
     instances: list[TextInstance] = []
+    placed = 0
     for _ in range(2 * want):  # failed placements get a second chance with other text
-        inst = _add_instance(rng, sampler, faces, canvas, len(instances) + 1, realism)
-        if inst is not None:
-            instances.append(inst)
-        if len(instances) == want:
+        words = _add_instance(rng, sampler, faces, canvas, len(instances) + 1, realism)
+        if words is not None:
+            instances.extend(words)
+            placed += 1
+        if placed == want:
             break
     return Page(finish.apply(rng, img), instances, "scene"), canvas.labels
 
@@ -119,8 +122,8 @@ class _Canvas:
 def _render(
     rng: np.random.Generator, text: str, face: FontFace, w: int, h: int, finish: Finish,
     region: Region | None = None,
-) -> GlyphLayer | None:
-    """The text at a random size (shrunk to fit the image, or the region it is meant for),
+) -> tuple[GlyphLayer, int] | None:
+    """The text (and the size it was drawn at) at a random size (shrunk to fit the image, or the region it is meant for),
     hairlines made bolder for the scene's blur; CJK signs are sometimes vertical."""
     cjk = all(unicodedata.east_asian_width(ch) in "WF" for ch in text)
     vertical = cjk and 2 <= len(text) <= 8 and rng.random() < 0.15
@@ -142,7 +145,7 @@ def _render(
         if size < 14:
             return None
         layer = draw(size)
-    return layer if min(layer.ink_size) >= MIN_INK_PX else None
+    return (layer, size) if min(layer.ink_size) >= MIN_INK_PX else None
 
 
 def _homography(rng: np.random.Generator, mw: int, mh: int) -> np.ndarray:
@@ -187,7 +190,9 @@ def _add_instance(
     canvas: _Canvas,
     idx: int,
     realism: Realism = LEGACY,
-) -> TextInstance | None:
+) -> list[TextInstance] | None:
+    """One placed text: its instance, or its words' (``realism.on("words")``, from ink label
+    ``idx`` on); None when it found no place or no legible colour."""
     img = canvas.img
     h, w = img.shape[:2]
     picked = pick_text(rng, sampler, faces, short=True, balanced=realism.font_pool == "balanced",
@@ -196,9 +201,10 @@ def _add_instance(
         return None
     text, face = picked
     region = canvas.surface.pick(rng) if canvas.surface is not None else None
-    layer = _render(rng, text, face, w, h, canvas.finish, region)
-    if layer is None:
+    rendered = _render(rng, text, face, w, h, canvas.finish, region)
+    if rendered is None:
         return None
+    layer, size = rendered
     mask, poly = layer.mask, layer.ink_quad()
     iw, ih = layer.ink_size
     curved = not layer.vertical and len(text) >= 4 and iw > 3 * ih and rng.random() < 0.18
@@ -225,10 +231,44 @@ def _add_instance(
     full = np.array([[1, 0, spot[0]], [0, 1, spot[1]], [0, 0, 1]]) @ hom
     if board is not None:
         _draw_board(rng, img, aug.warp_points(full, board))
-    if not _draw_text(rng, canvas, mask, full, style, idx, realism.on("blend")):
+    words = word_boxes(layer, face, size) if realism.on("words") and not curved else None
+    index = words[1] if words else None
+    if not _draw_text(rng, canvas, mask, full, style, idx, realism.on("blend"), index):
         return None
-    points = [(float(x), float(y)) for x, y in aug.warp_points(full, poly)]
-    return TextInstance(text, points, str(face.path), face.index, layer.vertical)
+    parts = words[0] if words else [(text, poly)]
+    return [TextInstance(part, [(float(x), float(y)) for x, y in aug.warp_points(full, quad)],
+                         str(face.path), face.index, layer.vertical) for part, quad in parts]
+
+
+def word_boxes(layer: GlyphLayer, face: FontFace, size: int
+               ) -> tuple[list[tuple[str, np.ndarray]], np.ndarray] | None:
+    """The words of a horizontal layer that spaces them: each word with its ink box (4 x 2,
+    TL, TR, BR, BL in mask coordinates), and a mask-sized map of which word (1..K) each column
+    belongs to (a gap's columns split at its middle). Word spans come from the pen advances of
+    ``face`` at ``size``, the boxes from the ink inside them. None for a vertical layer, a single
+    word, or a word that drew no ink."""
+    spans = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", layer.text)]
+    if layer.vertical or len(spans) < 2:
+        return None
+    font = face_font(face, size)
+    ox = layer.origin[0]
+    edges = [(ox + font.getlength(layer.text[:a]), ox + font.getlength(layer.text[:b]))
+             for _, a, b in spans]
+    cuts = [(right + left) / 2 for (_, right), (left, _) in zip(edges, edges[1:])]
+    columns = np.arange(layer.mask.shape[1]) + 0.5
+    owner = np.searchsorted(np.asarray(cuts), columns).astype(np.uint16) + 1
+    ink = layer.mask > 0
+    words = []
+    for k, (word, _, _) in enumerate(spans):
+        cols = np.flatnonzero(ink[:, owner == k + 1].any(axis=0))
+        if cols.size == 0:
+            return None
+        cols = cols + int(np.flatnonzero(owner == k + 1)[0])
+        x0, x1 = int(cols[0]), int(cols[-1]) + 1
+        rows = np.flatnonzero(ink[:, x0:x1].any(axis=1))
+        y0, y1 = int(rows[0]), int(rows[-1]) + 1
+        words.append((word, np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)))
+    return words, np.broadcast_to(owner, layer.mask.shape)
 
 
 def _find_spot(
@@ -272,12 +312,14 @@ def _draw_text(
     style: _Style,
     idx: int,
     blend: bool = False,
+    words: np.ndarray | None = None,
 ) -> bool:
     """Shadow, outline ring and text, in a colour legible on what lies beneath
     (:mod:`ppocr_bench.synth.contrast`); an outline is added when no colour is legible on the
     background alone, and nothing is drawn (False) when none is legible even on an outline.
     ``blend``: the colour is sometimes tinted with the background's, and the text blended
-    into it (:func:`_blend`)."""
+    into it (:func:`_blend`). ``words``: a mask-sized map of word numbers 1..K
+    (:func:`word_boxes`): the ink of word k is labelled ``idx + k - 1``, not ``idx``."""
     img, finish = canvas.img, canvas.finish
     h, w = img.shape[:2]
     mh, mw = mask.shape
@@ -319,7 +361,13 @@ def _draw_text(
     else:
         aug.paint(work, alpha, 0, 0, legible)
     img[y0:y1, x0:x1] = work
-    canvas.labels[y0:y1, x0:x1][alpha >= 64] = idx
+    if words is None:
+        canvas.labels[y0:y1, x0:x1][alpha >= 64] = idx
+    else:
+        number = cv2.warpPerspective(np.ascontiguousarray(words, np.float32), shift,
+                                     (int(x1 - x0), int(y1 - y0)), flags=cv2.INTER_NEAREST)
+        drawn = alpha >= 64
+        canvas.labels[y0:y1, x0:x1][drawn] = idx + np.maximum(number[drawn], 1) - 1
     return True
 
 

@@ -60,3 +60,12 @@ def test_training_configs_carry_realism():
     assert TrainConfig.from_dict(old).realism == "legacy"  # a run from before realism
     with pytest.raises(PpocrError, match="unknown part"):
         TrainConfig(task="rec", data="synth:en", out="x", steps=1, realism="-nope")
+
+
+def test_label_options_are_off_in_base_and_recorded_only_when_on():
+    words = parse_realism("+words")
+    assert words.on("words") and not BASE.on("words") and not LEGACY.on("words")
+    assert words.text() == "+words" and parse_realism(words.text()) == words
+    assert "words" not in BASE.to_json()  # as recorded before the option existed
+    assert Realism.from_json(words.to_json()) == words
+    assert Realism.from_json(BASE.to_json()) == BASE

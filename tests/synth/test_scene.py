@@ -9,6 +9,7 @@ from shapely.geometry import LineString, MultiPoint, Polygon
 from test_render import FakeSampler, face_set
 
 from ppocr_bench.synth.page import Page
+from ppocr_bench.synth.realism import parse_realism
 from ppocr_bench.synth.scene import make_scene, scene_with_ink
 
 SEEDS = range(5)
@@ -89,3 +90,26 @@ def test_scene_size_and_ink_map_match_make_scene() -> None:
 def test_scene_drops_text_no_face_covers() -> None:
     page = make_scene(np.random.default_rng(0), FakeSampler("ja"), face_set("en")[:1])
     assert page.instances == []
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_words_label_spaced_scene_text_word_by_word(lang: str) -> None:
+    """``+words``: the same pixels, each spaced line's words boxed tight around their own ink;
+    curved text keeps its lines."""
+    faces, sampler = face_set(lang), FakeSampler(lang)
+    lines_realism = parse_realism("-photos,-vocab")
+    words_realism = parse_realism("-photos,-vocab,+words")
+    split = 0
+    for seed in SEEDS:
+        lines, _ = scene_with_ink(np.random.default_rng(seed), sampler, faces,
+                                  realism=lines_realism)
+        words, labels = scene_with_ink(np.random.default_rng(seed), sampler, faces,
+                                       realism=words_realism)
+        assert np.array_equal(lines.image, words.image)
+        check_page(words, labels, faces)
+        assert [w for i in words.instances for w in i.text.split()] == \
+            [w for i in lines.instances for w in i.text.split()]
+        for inst in words.instances:
+            assert " " not in inst.text or len(inst.points) > 4  # only curved lines keep spaces
+        split += len(words.instances) - len(lines.instances)
+    assert split > 5
