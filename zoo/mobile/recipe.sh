@@ -37,6 +37,28 @@ start() {  # start MODEL V1_WEIGHTS
 # train OUT ARGS...: start the run, or resume it after a kill
 source zoo/train_stage.sh
 
+# preflight LANGS FACES: a stage streams from every font face and photograph the machine has, so
+# one on a machine without the optional fonts and photographs trains on other data than the
+# stages before it (rec_latin stage 15 saw 201 faces, not 1,704). Refuse unless the machine has
+# at least FACES faces for LANGS (en+fr+de; summed over the languages, as a run's record counts
+# them) and the 39 photographs; ALLOW_FEWER=1 overrides.
+preflight() {
+  [ "${ALLOW_FEWER:-0}" = 1 ] && return 0
+  python - "$1" "$2" <<'PY'
+import sys
+from ppocr_bench.synth.pipeline import SynthSpec, spec_faces
+from ppocr_bench.synth.photos import photos_used
+from ppocr_bench.synth.realism import BASE
+langs, want = sys.argv[1].split("+"), int(sys.argv[2])
+faces = sum(len(spec_faces(SynthSpec(lang=lang))) for lang in langs)  # as a run records them
+photos = len(photos_used(BASE))
+if faces < want or photos < 39:
+    sys.exit(f"recipe: {faces} font faces for {sys.argv[1]} and {photos} photographs here, where "
+             f"the earlier stages had {want} and 39: run `ppocr-bench fonts install` and "
+             "`ppocr-bench backgrounds install` (as root) first, or ALLOW_FEWER=1 to train anyway")
+PY
+}
+
 # final_copy RUN: RUN_final, a copy of the run without best.safetensors, so that `zoo add` takes
 # final.safetensors (the file a stage commits for the next one)
 final_copy() { rm -rf "${1}_final" && cp -r "$1" "${1}_final" && rm -f "${1}_final/best.safetensors"; }
@@ -122,10 +144,16 @@ case $model in
   # 32 x 160 (v1's input; 1,500 steps of batch 32 take about 45 minutes on one core); from
   # stage 2 the paper's 32 x 320 and lines of up to 40 characters, as long as the eval sets'
   # (inference reads a line at its own width, so a line squeezed into 160 px in training is
-  # one the network never sees at test time).
+  # one the network never sees at test time). From stage 16 the scenes' crops are words
+  # (`--realism +words`), as real scene text is cut by a detector that boxes words (the ICDAR
+  # 2015 crops); the documents' crops stay lines.
   rec_latin)
+    preflight en+fr+de 1704
     if [ "$stage" = 1 ]; then width=160 maxlen=25; else width=320 maxlen=40; fi
+    realism=base
+    if [ "$stage" -ge 16 ]; then realism=+words; fi
     train "$out" rec --preset rec_mv3_crnn --data synth:en+fr+de --line-source pages \
+      --realism "$realism" \
       --synth-kind both --charset lang:en+fr+de --init "$(start rec_latin zoo/mobile/rec_rec_latin.safetensors)" \
       --arg "input_size=[3, 32, $width]" --max-text-length $maxlen --steps 1500 --batch-size 32 \
       --lr 5e-4 --warmup-steps 50 --grad-clip 10 --val synth --val-count 60 \
@@ -136,6 +164,7 @@ case $model in
   # letters and punctuation keep their rows, Cyrillic rows are new), then trains as rec_latin's
   # stage 2 does: streamed ru lines cut from pages, 32 x 320, lines of up to 40 characters.
   rec_ru)
+    preflight ru 1
     train "$out" rec --preset rec_mv3_crnn --data synth:ru --line-source pages --synth-kind both \
       --charset lang:ru --init "$(start rec_ru zoo/mobile/v2/rec_latin_s1.safetensors)" \
       --init-charset remap --arg "input_size=[3, 32, 320]" --max-text-length 40 --steps 1500 \
@@ -152,6 +181,7 @@ case $model in
   # boxed lines, and on 100 of the real photos 138 unfound words lay in 52 of its line boxes
   # (`python benchmarks/det_by_height.py`).
   det)
+    preflight en+fr+de+zh+ja+ko 1895
     mix=()
     realism=base
     if [ "$stage" -ge 6 ]; then realism=+words; fi
