@@ -176,15 +176,11 @@ case $model in
   # (800 steps of batch 8 take about 45 minutes on one core). From stage 5, 30 % of the crops
   # come from legacy-synthesis document pages (`--mix`: 100 pages per language, training seeds
   # 2101-2106, made once in WORK/legacy-docs), the documents of the default eval sets, which
-  # stages 2-4 on the stream alone drifted away from. From stage 6 the stream's scene text is
-  # labelled word by word (`--realism +words`), as the real ICDAR 2015 photos mark it: stage 5
-  # boxed lines, and on 100 of the real photos 138 unfound words lay in 52 of its line boxes
-  # (`python benchmarks/det_by_height.py`).
+  # stages 2-4 on the stream alone drifted away from. (Word labels for the scenes, `--realism
+  # +words`, were tried from stage 5 and not kept: BENCHMARKS.md, "zoo/mobile v2 stages".)
   det)
     preflight en+fr+de+zh+ja+ko 1895
     mix=()
-    realism=base
-    if [ "$stage" -ge 6 ]; then realism=+words; fi
     if [ "$stage" -ge 5 ]; then
       docs="$work/legacy-docs"
       if [ ! -f "$docs/det/label.txt" ]; then
@@ -203,7 +199,7 @@ case $model in
     train "$out" det --preset det_mv3_db --data synth:en+fr+de+zh+ja+ko \
       --init "$(start det zoo/mobile/det_det_stage2.safetensors)" --det-size 320 \
       --steps 800 --batch-size 8 --lr 5e-4 --warmup-steps 40 --val synth --val-count 60 \
-      --eval-every 400 --ckpt-every 100 --seed $((1100 + stage)) --realism "$realism" "${mix[@]}"
+      --eval-every 400 --ckpt-every 100 --seed $((1100 + stage)) "${mix[@]}"
     ;;
   *) echo "unknown model $model (det, rec_latin, rec_ru)" >&2; exit 2 ;;
 esac
