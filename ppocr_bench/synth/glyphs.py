@@ -140,14 +140,15 @@ def render_legible(
     vertical: bool = False,
     pad: int = 2,
     extra_sigma: float = 0.0,
+    cells: bool = False,
 ) -> tuple[GlyphLayer, float]:
-    """:func:`render_text` (no cells) with hairlines made bolder, and its stroke opacity: while the strokes keep less
+    """:func:`render_text` with hairlines made bolder, and its stroke opacity: while the strokes keep less
     than ``MIN_OPACITY`` of their colour once ``fade`` blurs them
     (:func:`ppocr_bench.synth.contrast.opacity`), drawn again with a 1 px stroke, then 2 px
     (:func:`ppocr_bench.synth.contrast.with_legible_strokes`). Light and extra-light faces at
-    small sizes need it."""
+    small sizes need it. ``cells``: the per-character boxes too (off on the hot path)."""
     def draw(stroke: int) -> GlyphLayer:
-        return render_text(text, face, size_px, vertical=vertical, cells=False, pad=pad,
+        return render_text(text, face, size_px, vertical=vertical, cells=cells, pad=pad,
                            stroke=stroke)
 
     return with_legible_strokes(draw, fade, extra_sigma, mask=lambda layer: layer.mask)

@@ -33,7 +33,7 @@ from ppocr_bench.synth.backgrounds import scene_background
 from ppocr_bench.synth.contrast import (MIN_LEGIBILITY, RESAMPLE_SIGMA, background_band,
                                         drawn_legibility, legibility, legible_colour, opacity)
 from ppocr_bench.synth.finish import Finish, plan_photo
-from ppocr_bench.synth.glyphs import GlyphLayer, face_font, render_legible
+from ppocr_bench.synth.glyphs import GlyphLayer, render_legible
 from ppocr_bench.synth.page import Page, TextInstance
 from ppocr_bench.synth.photos import page_crop, realism_library
 from ppocr_bench.synth.realism import LEGACY, Realism
@@ -121,10 +121,11 @@ class _Canvas:
 
 def _render(
     rng: np.random.Generator, text: str, face: FontFace, w: int, h: int, finish: Finish,
-    region: Region | None = None,
-) -> tuple[GlyphLayer, int] | None:
-    """The text (and the size it was drawn at) at a random size (shrunk to fit the image, or the region it is meant for),
-    hairlines made bolder for the scene's blur; CJK signs are sometimes vertical."""
+    region: Region | None = None, cells: bool = False,
+) -> GlyphLayer | None:
+    """The text at a random size (shrunk to fit the image, or the region it is meant for),
+    hairlines made bolder for the scene's blur; CJK signs are sometimes vertical. ``cells``:
+    with its per-character boxes (:func:`word_boxes` needs them)."""
     cjk = all(unicodedata.east_asian_width(ch) in "WF" for ch in text)
     vertical = cjk and 2 <= len(text) <= 8 and rng.random() < 0.15
     hi = max(20.0, min(w, h) * 0.15)
@@ -136,7 +137,7 @@ def _render(
 
     def draw(size: int) -> GlyphLayer:
         return render_legible(text, face, size, finish.fade, vertical=vertical, pad=PAD,
-                              extra_sigma=RESAMPLE_SIGMA)[0]
+                              extra_sigma=RESAMPLE_SIGMA, cells=cells)[0]
 
     layer = draw(size)
     length, room = (layer.mask.shape[0], h) if vertical else (layer.mask.shape[1], w)
@@ -145,7 +146,7 @@ def _render(
         if size < 14:
             return None
         layer = draw(size)
-    return (layer, size) if min(layer.ink_size) >= MIN_INK_PX else None
+    return layer if min(layer.ink_size) >= MIN_INK_PX else None
 
 
 def _homography(rng: np.random.Generator, mw: int, mh: int) -> np.ndarray:
@@ -201,10 +202,9 @@ def _add_instance(
         return None
     text, face = picked
     region = canvas.surface.pick(rng) if canvas.surface is not None else None
-    rendered = _render(rng, text, face, w, h, canvas.finish, region)
-    if rendered is None:
+    layer = _render(rng, text, face, w, h, canvas.finish, region, cells=realism.on("words"))
+    if layer is None:
         return None
-    layer, size = rendered
     mask, poly = layer.mask, layer.ink_quad()
     iw, ih = layer.ink_size
     curved = not layer.vertical and len(text) >= 4 and iw > 3 * ih and rng.random() < 0.18
@@ -231,7 +231,7 @@ def _add_instance(
     full = np.array([[1, 0, spot[0]], [0, 1, spot[1]], [0, 0, 1]]) @ hom
     if board is not None:
         _draw_board(rng, img, aug.warp_points(full, board))
-    words = word_boxes(layer, face, size) if realism.on("words") and not curved else None
+    words = word_boxes(layer) if realism.on("words") and not curved else None
     index = words[1] if words else None
     if not _draw_text(rng, canvas, mask, full, style, idx, realism.on("blend"), index):
         return None
@@ -240,20 +240,16 @@ def _add_instance(
                          str(face.path), face.index, layer.vertical) for part, quad in parts]
 
 
-def word_boxes(layer: GlyphLayer, face: FontFace, size: int
-               ) -> tuple[list[tuple[str, np.ndarray]], np.ndarray] | None:
+def word_boxes(layer: GlyphLayer) -> tuple[list[tuple[str, np.ndarray]], np.ndarray] | None:
     """The words of a horizontal layer that spaces them: each word with its ink box (4 x 2,
     TL, TR, BR, BL in mask coordinates), and a mask-sized map of which word (1..K) each column
-    belongs to (a gap's columns split at its middle). Word spans come from the pen advances of
-    ``face`` at ``size``, the boxes from the ink inside them. None for a vertical layer, a single
-    word, or a word that drew no ink."""
+    belongs to (a gap's columns split at its middle). Word spans come from the layer's
+    per-character cells, the boxes from the ink inside them. None for a vertical layer, one
+    without cells, a single word, or a word that drew no ink."""
     spans = [(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", layer.text)]
-    if layer.vertical or len(spans) < 2:
+    if layer.vertical or not layer.cells or len(spans) < 2:
         return None
-    font = face_font(face, size)
-    ox = layer.origin[0]
-    edges = [(ox + font.getlength(layer.text[:a]), ox + font.getlength(layer.text[:b]))
-             for _, a, b in spans]
+    edges = [(layer.cells[a][0], layer.cells[b - 1][2]) for _, a, b in spans]
     cuts = [(right + left) / 2 for (_, right), (left, _) in zip(edges, edges[1:])]
     columns = np.arange(layer.mask.shape[1]) + 0.5
     owner = np.searchsorted(np.asarray(cuts), columns).astype(np.uint16) + 1
