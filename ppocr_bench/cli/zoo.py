@@ -74,17 +74,22 @@ def zoo_show(name: str = typer.Argument(..., help="Entry name or folder.")) -> N
 
 
 @zoo_app.command("add")
-def zoo_add(run_dir: Path = typer.Argument(..., help="A finished training run folder."),
+def zoo_add(source: Path = typer.Argument(..., help="A finished training run folder, or a "
+                                          "weights file (.safetensors) with --recipe and --data."),
             name: str = typer.Option(..., "--name", help="Zoo entry name (zoo/NAME)."),
             task: str = typer.Option(..., "--task", help="det, cls or rec."),
             lang: list[str] = typer.Option(None, "--lang", help="Languages it serves (rec)."),
+            recipe: str = typer.Option(None, "--recipe", help="How the model was trained (the "
+                                       "card's recipe; required for a weights file)."),
+            data: str = typer.Option(None, "--data", help="What it was trained on (the card's "
+                                     "data; required for a weights file)."),
             zoo_dir: Path = typer.Option(None, "--zoo-dir", help="Default: the repo's zoo/.")
             ) -> None:
     """Put a trained model into a zoo card with its recipe, data and metrics."""
     from ppocr_bench.zoo.add import zoo_add as add
     from ppocr_bench.zoo.card import ZOO_DIR
 
-    card = add(run_dir, zoo_dir or ZOO_DIR, name, task, list(lang or []))
+    card = add(source, zoo_dir or ZOO_DIR, name, task, list(lang or []), recipe=recipe, data=data)
     console.print(f"wrote {card.path}")
 
 

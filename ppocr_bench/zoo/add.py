@@ -113,16 +113,17 @@ def check_lang_coverage(charset: Iterable[str], langs: list[str], source: Path) 
                 f"model for {lang} must write at least {MIN_WORD_COVERAGE:.0%} of them")
 
 
-def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
-            langs: list[str]) -> ZooCard:
-    """Copy the run's best weights (final ones when it had no validation set) and its charset
-    into ``zoo_dir/name/`` as ``{task}_{run}.safetensors`` and add the model to ``card.toml``,
-    replacing the entry's model of the same task and languages. Returns the card written.
-    A rec model is refused (nothing written) for a language its charset does not cover
-    (:func:`check_lang_coverage`)."""
-    run_dir = Path(run_dir)
-    for lang in langs:
-        get_lang(lang)
+def _spec_args(preset: str, spec: dict) -> dict:
+    """The preset arguments a weights file's spec sets apart from the preset's defaults (a
+    card's ``args``, as ``train --arg`` gives them)."""
+    default = resolve_spec(preset).to_dict()
+    return json.loads(json.dumps({key: value for key, value in sorted(spec.items())
+                                  if key in default and value != default[key]}))
+
+
+def _run_model(run_dir: Path, task: str) -> tuple[Path, dict]:
+    """A finished run's weights (best, else final) and the card fields it documents itself:
+    recipe, data, args and validation metrics."""
     config, _, records = read_config_records(run_dir / "config.json")
     if config.task != task:
         raise PpocrError(f"{run_dir} trained a {config.task} model, not {task}")
@@ -133,13 +134,58 @@ def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
         raise PpocrError(f"{run_dir}: no best.safetensors or final.safetensors (run unfinished?)")
     result_path = run_dir / "result.json"
     result = json.loads(result_path.read_text(encoding="utf-8")) if result_path.exists() else {}
+    metrics: dict = {}
+    if weights.name == "best.safetensors" and result.get("best_metrics"):
+        metrics = {"command": f"{config.command()}  # validation on {config.val} at step "
+                              f"{result.get('best_step')} (best.safetensors)",
+                   **result["best_metrics"]}
+    hours = result.get("train_seconds", 0.0) / 3600
+    return weights, {
+        "args": json.loads(json.dumps(config.overrides)),
+        "recipe": f"{_start(config)}{config.recipe()}; trained {hours:.2f} h, "
+                  f"{result.get('step', '?')} steps ({run_dir})",
+        "data": describe_stream(records["stream"]) if records.get("stream") else
+        _data_command(config.data),
+        "metrics": metrics}
+
+
+def zoo_add(source: str | Path, zoo_dir: str | Path, name: str, task: str,
+            langs: list[str], recipe: str | None = None, data: str | None = None) -> ZooCard:
+    """Copy a model's weights and charset into ``zoo_dir/name/`` and add it to ``card.toml``,
+    replacing the entry's model of the same task and languages. Returns the card written.
+
+    ``source`` is a finished training run folder (its best weights, final ones when it had no
+    validation set, named ``{task}_{run}.safetensors``; the run documents its recipe, data and
+    validation metrics) or a weights file (``.safetensors``, named ``{task}_{stem}``), such as
+    one stage of a model trained in stages: a file does not say how it was made, so ``recipe``
+    and ``data`` are required for it (for a run they replace what the run documents).
+    A rec model is refused (nothing written) for a language its charset does not cover
+    (:func:`check_lang_coverage`)."""
+    source = Path(source)
+    for lang in langs:
+        get_lang(lang)
+    if source.is_dir():
+        weights, fields = _run_model(source, task)
+    elif source.is_file():
+        if not (recipe and data):
+            raise PpocrError(f"{source}: a weights file does not say how it was made: give "
+                             "--recipe and --data (what trained it, on what)")
+        weights, fields = source, {"metrics": {}}
+    else:
+        raise PpocrError(f"{source}: no such run folder or weights file")
     info = read_weights_info(weights)
+    if info.spec.get("task") != task:
+        raise PpocrError(f"{weights} holds a {info.spec.get('task')} model, not {task}")
     if info.charset is not None:
         check_lang_coverage(info.charset, langs, weights)
+    if source.is_file():
+        fields["args"] = _spec_args(info.preset, info.spec)
+    fields["recipe"] = recipe or fields["recipe"]
+    fields["data"] = data or fields["data"]
     root = Path(zoo_dir) / name
     card = read_card(root) if (root / "card.toml").exists() else ZooCard(root, name)
     root.mkdir(parents=True, exist_ok=True)
-    stem = f"{task}_{run_dir.name}"
+    stem = f"{task}_{source.name if source.is_dir() else source.stem}"
     shutil.copyfile(weights, root / f"{stem}.safetensors")
     charset_file = charset_sha = None
     if info.charset is not None:
@@ -147,22 +193,11 @@ def zoo_add(run_dir: str | Path, zoo_dir: str | Path, name: str, task: str,
         write_charset_file(root / charset_file, info.charset)
         charset_sha = sha256_file(root / charset_file)
     spec = resolve_spec(info.preset, **info.spec)
-    metrics: dict = {}
-    if weights.name == "best.safetensors" and result.get("best_metrics"):
-        metrics = {"command": f"{config.command()}  # validation on {config.val} at step "
-                              f"{result.get('best_step')} (best.safetensors)",
-                   **result["best_metrics"]}
-    hours = result.get("train_seconds", 0.0) / 3600
     model = ZooModel(
         task=task, preset=info.preset, weights=f"{stem}.safetensors",
         weights_sha256=sha256_file(root / f"{stem}.safetensors"), langs=list(langs),
-        args=json.loads(json.dumps(config.overrides)), charset=charset_file,
-        charset_sha256=charset_sha,
-        input_size=list(spec.input_size),
-        recipe=f"{_start(config)}{config.recipe()}; trained {hours:.2f} h, "
-               f"{result.get('step', '?')} steps ({run_dir})",
-        data=describe_stream(records["stream"]) if records.get("stream") else
-        _data_command(config.data), metrics=metrics)
+        charset=charset_file, charset_sha256=charset_sha, input_size=list(spec.input_size),
+        **fields)
     card.models = [m for m in card.models
                    if not (m.task == task and sorted(m.langs) == sorted(langs))] + [model]
     write_card(card)

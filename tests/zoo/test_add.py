@@ -96,6 +96,49 @@ def test_zoo_add_of_an_uncovered_language_is_one_line(rec_run, tmp_path):
     assert not zoo.exists()
 
 
+# ---------------------------------------------------------------- a weights file (a stage)
+def test_zoo_add_of_a_weights_file_takes_its_model_from_the_file(rec_run, tmp_path):
+    from ppocr_bench.inference.system import load_zoo_model
+
+    zoo = tmp_path / "zoo"
+    from_run = zoo_add(rec_run, zoo, "from-run", "rec", ["en"]).models[0]
+    weights = tmp_path / "stages" / "rec_en_s3.safetensors"
+    weights.parent.mkdir()
+    weights.write_bytes((rec_run / "final.safetensors").read_bytes())
+    card = zoo_add(weights, zoo, "staged", "rec", ["en"], recipe="STAGE=1..3 bash recipe.sh",
+                   data="streamed synthesis, en")
+    model = card.find("rec", "en")
+    assert model.weights == "rec_rec_en_s3.safetensors"
+    assert model.args == from_run.args == {"input_size": [3, 32, 64], "scale": 0.35,
+                                           "hidden_size": 8}   # read from the file's spec
+    assert model.input_size == [3, 32, 64] and model.metrics == {}
+    assert (model.recipe, model.data) == ("STAGE=1..3 bash recipe.sh", "streamed synthesis, en")
+    assert read_charset_file(zoo / "staged" / model.charset) == load_model(weights).charset
+    load_zoo_model(read_card(zoo / "staged"), model)        # loads, hashes checked
+    with pytest.raises(PpocrError, match=rf"^{weights}: a weights file does not say how it was "
+                                         "made: give --recipe and --data"):
+        zoo_add(weights, zoo, "staged", "rec", ["en"], recipe="only a recipe")
+    with pytest.raises(PpocrError, match=rf"^{weights} holds a rec model, not det$"):
+        zoo_add(weights, zoo, "staged", "det", [], recipe="r", data="d")
+    with pytest.raises(PpocrError, match="no such run folder or weights file"):
+        zoo_add(tmp_path / "nothing.safetensors", zoo, "staged", "rec", ["en"], recipe="r",
+                data="d")
+    with pytest.raises(PpocrError, match="--lang ja: the model's charset covers"):
+        zoo_add(weights, zoo, "staged", "rec", ["ja"], recipe="r", data="d")
+    assert len(read_card(zoo / "staged").models) == 1
+
+
+def test_zoo_add_of_a_weights_file_without_a_recipe_is_one_line(rec_run, tmp_path):
+    from cli_run import cli, one_line_error
+
+    proc = cli("zoo", "add", rec_run / "final.safetensors", "--name", "tiny", "--task", "rec",
+               "--lang", "en", "--zoo-dir", tmp_path / "zoo")
+    one_line_error(proc, "a weights file does not say how it was made")
+    proc = cli("zoo", "add", rec_run / "final.safetensors", "--name", "tiny", "--task", "rec",
+               "--lang", "en", "--recipe", "r", "--data", "d", "--zoo-dir", tmp_path / "zoo")
+    assert proc.returncode == 0, proc.stderr
+
+
 # ---------------------------------------------------------------- another entry's det and cls
 def test_zoo_link_uses_another_entrys_det_and_cls_in_place(rec_run, tmp_path):
     from ppocr_bench.inference.system import load_zoo_model
