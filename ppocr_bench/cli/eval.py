@@ -29,7 +29,8 @@ def evaluate(
     profile: str = typer.Option("paddleocr", "--profile", help="Pre/post-processing: "
                                 "paddleocr or rapidocr (RapidOCR 1.4.4's settings)."),
     record: bool = typer.Option(False, "--record", help="Write each entry's accuracies per "
-                                "language into its card.toml ([eval.LANG])."),
+                                "language into its card.toml ([eval.LANG]; with --data, "
+                                "[eval_data.SET.LANG])."),
 ) -> None:
     """Detection hmean, cls accuracy, rec accuracy and the whole system against size and
     latency, for zoo entries and other systems (--system) in one table, per language; writes

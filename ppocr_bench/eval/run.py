@@ -87,9 +87,9 @@ def prepare_eval(zoo_dirs: list[Path], systems: list[str], data: Path | None,
     get_profile(profile)
     if backend not in BACKENDS:
         raise PpocrError(f"--backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
-    if record and (data is not None or backend != "torch" or profile != DEFAULT_PROFILE):
-        raise PpocrError("--record keeps figures of the default eval sets with the torch backend "
-                         "and the paddleocr profile: drop --data, --backend and --profile")
+    if record and (backend != "torch" or profile != DEFAULT_PROFILE):
+        raise PpocrError("--record keeps figures of the torch backend and the paddleocr "
+                         "profile: drop --backend and --profile")
     if not zoo_dirs and not systems:
         raise PpocrError("nothing to evaluate: give zoo entry folders and/or --system NAME")
     cards = [card for path in zoo_dirs for card in cards_at(path)]
@@ -147,19 +147,26 @@ def run_eval(plan: EvalPlan, progress: Any = None) -> EvalRun:
         results += evaluate_peers(plan.peers[code], data, code, **settings)
     run = EvalRun(results, write_report(results, plan.out), warnings=warnings)
     if plan.record:
-        run.recorded = record_eval(plan.cards, results)
+        run.recorded = record_eval(plan.cards, results, plan.data)
     return run
 
 
-def record_eval(cards: list[ZooCard], results: list[dict]) -> list[tuple[Path, list[str]]]:
-    """``eval --record``: each entry's accuracies per language into its card's ``[eval.LANG]``
-    (what ``ppocr-bench eval zoo/NAME`` reproduces: default eval sets, torch backend,
-    paddleocr profile). Returns (card path, the languages it now holds) per card."""
+def record_eval(cards: list[ZooCard], results: list[dict], data: Path | None = None
+                ) -> list[tuple[Path, list[str]]]:
+    """``eval --record``: each entry's accuracies per language into its card: ``[eval.LANG]``
+    for the default eval sets, ``[eval_data.SET.LANG]`` for the eval set ``data`` (``--data``,
+    by its folder name); what ``ppocr-bench eval zoo/NAME`` (with the same ``--data``)
+    reproduces with the torch backend and the paddleocr profile. Returns (card path, what it
+    now holds: languages, and ``SET/LANG`` for other sets) per card."""
     recorded = []
     for card in cards:
         for result in results:
             meta = result.get("meta", {})
             if "peer" not in meta and meta.get("zoo_path") == str(card.root):
-                card.eval[meta["lang"]] = eval_figures(result)
-        recorded.append((write_card(card), sorted(card.eval)))
+                table = (card.eval if data is None else
+                         card.eval_data.setdefault(Path(data).name, {}))
+                table[meta["lang"]] = eval_figures(result)
+        held = sorted(card.eval) + sorted(f"{name}/{lang}" for name, langs in
+                                          card.eval_data.items() for lang in langs)
+        recorded.append((write_card(card), held))
     return recorded

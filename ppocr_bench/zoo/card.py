@@ -29,6 +29,9 @@ A card lists the entry's models, one ``[[model]]`` table each::
     [eval.en]                         # `ppocr-bench eval zoo/NAME --record`: per language
     det_hmean = 0.93                  # (det_hmean_document, cls_acc, rec_acc, e2e_hmean, ...)
     data = "en-40-1000004"            # the default eval set it ran on, and the command
+    [eval_data.ic15-train-300.en]     # `eval zoo/NAME --data DIR --lang en --record`: the
+    rec_acc = 0.34                    # same figures on another eval set (real images), by
+                                      # the set's folder name
 
 Loading checks both hashes before any tensor is read; a missing weights file names the command
 that creates it (``import_command`` in the card).
@@ -89,6 +92,8 @@ class ZooCard:
     models: list[ZooModel] = field(default_factory=list)
     #: lang -> the figures ``ppocr-bench eval --record`` measured (see :func:`eval_figures`)
     eval: dict = field(default_factory=dict)
+    #: eval set folder name -> lang -> the figures ``eval --data DIR --record`` measured there
+    eval_data: dict = field(default_factory=dict)
 
     @property
     def path(self) -> Path:
@@ -129,8 +134,13 @@ def read_card(root: Path) -> ZooCard:
     evals = data.get("eval", {})
     if not isinstance(evals, dict):
         raise PpocrError(f"{path}: [eval] must be a table of languages")
+    eval_data = data.get("eval_data", {})
+    if not isinstance(eval_data, dict) or not all(isinstance(v, dict)
+                                                  for v in eval_data.values()):
+        raise PpocrError(f"{path}: [eval_data] must be a table of eval sets, each a table of "
+                         "languages")
     return ZooCard(root, data.get("name", root.name), data.get("description", ""),
-                   data.get("import_command"), models, evals)
+                   data.get("import_command"), models, evals, eval_data)
 
 
 def _check_post(model: ZooModel, where: str) -> None:
@@ -156,6 +166,8 @@ def write_card(card: ZooCard) -> Path:
     data["model"] = [m.to_toml() for m in card.models]
     if card.eval:
         data["eval"] = card.eval
+    if card.eval_data:
+        data["eval_data"] = card.eval_data
     card.path.write_text(tomli_w.dumps(data), encoding="utf-8")
     return card.path
 

@@ -119,9 +119,9 @@ def test_eval_data_with_two_languages_is_one_line_error(data, zoo):
     one_line_error(proc, "--data is one eval set: give one --lang")
 
 
-def test_eval_record_needs_the_default_sets(data, zoo):
-    proc = cli("eval", zoo, "--data", data, "--lang", "en", "--record")
-    one_line_error(proc, "--record keeps figures of the default eval sets")
+def test_eval_record_needs_the_torch_backend(data, zoo):
+    proc = cli("eval", zoo, "--data", data, "--lang", "en", "--record", "--backend", "onnx")
+    one_line_error(proc, "--record keeps figures of the torch backend and the paddleocr profile")
 
 
 def test_eval_out_under_a_regular_file_fails_before_the_work(data, zoo, tmp_path):

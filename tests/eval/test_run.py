@@ -34,7 +34,7 @@ def test_prepare_warns_about_a_set_of_another_language(tiny_zoo, tiny_set, tmp_p
 
 
 @pytest.mark.parametrize("kwargs, needle", [
-    (dict(record=True, data="SET"), "--record keeps figures of the default eval sets"),
+    (dict(record=True, backend="onnx"), "--record keeps figures of the torch backend"),
     (dict(backend="tflite"), "--backend must be one of torch, onnx"),
     (dict(profile="easyocr"), "unknown profile 'easyocr'"),
     (dict(langs=["en", "de"], data="SET"), "--data is one eval set: give one --lang"),
@@ -64,3 +64,13 @@ def test_run_writes_the_report_and_records_the_cards(tiny_zoo, tiny_set, tmp_pat
     [(path, langs)] = record_eval([card], run.results)
     assert path == card.path and langs == ["en"]
     assert read_card(zoo).eval["en"]["rec_acc"] == round(run.results[0]["rec"]["acc"], 4)
+    # --data SET --record: the figures under [eval_data.SET.LANG], [eval.LANG] left as it was
+    plan = prepare_eval([zoo], [], tiny_set, ["en"], tmp_path / "out2", latency_runs=1,
+                        record=True)
+    run = run_eval(plan)
+    assert run.recorded == [(card.path, ["en", f"{tiny_set.name}/en"])]
+    back = read_card(zoo)
+    assert back.eval["en"] == read_card(zoo).eval["en"] == card.eval["en"]
+    figures = back.eval_data[tiny_set.name]["en"]
+    assert figures["rec_acc"] == round(run.results[0]["rec"]["acc"], 4)
+    assert figures["data"] == tiny_set.name and f"--data {tiny_set}" in figures["command"]
