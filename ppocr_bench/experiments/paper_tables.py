@@ -164,7 +164,7 @@ _REC_STEPS: tuple[Step, ...] = (
     ("tia", {"augment_off": []}, "+ TIA", {"accuracy": 0.6670}),
     ("pact", {"quant": "pact"}, "+ PACT int8 QAT", {"accuracy": 0.6740, "size MB": 1.5}),
     ("pretrained", {"init": "zoo/mobile/rec_rec_latin.safetensors"},
-     "+ initialised from zoo/mobile's Latin recogniser", {"accuracy": 0.6900, "size MB": 1.5}),
+     "+ initialised from zoo/mobile v1's Latin recogniser", {"accuracy": 0.6900, "size MB": 1.5}),
 )
 _REC_ROWS = cumulative(_REC_STEPS)
 #: The backbone and head rows train as the paper's warmup row (the head-48 row) with other
@@ -188,8 +188,8 @@ PAPER_REC = Table(
     description=(
         "The paper's recogniser tables at our scale: rec_mv3_crnn (MobileNetV3-small + BiLSTM + "
         "CTC). Part strategies: each row adds one strategy to the row before (BDA, cosine lr, the "
-        "first late stride (1, 1), L2, warm-up, TIA, PACT, initialisation from zoo/mobile's Latin "
-        "weights); part widths: backbone x0.35 / x0.5 / x1.0 at head 256 and heads 96 / 64 at "
+        "first late stride (1, 1), L2, warm-up, TIA, PACT, initialisation from zoo/mobile v1's "
+        "Latin weights); part widths: backbone x0.35 / x0.5 / x1.0 at head 256 and heads 96 / 64 at "
         "x0.5, trained as the warmup row (head 48). From random weights (all but pretrained), "
         "the budget's steps (default 3,000) at batch 32 of en, fr and de lines up to 12 "
         "characters at 32 x 160, Adam lr 2e-3, as zoo/mobile v1's recogniser was trained: on "

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# zoo/mobile-slim: the paper's slim system (FPGM pruning + PACT int8) made from zoo/mobile.
+# zoo/mobile-slim: the paper's slim system (FPGM pruning + PACT int8) made from zoo/mobile v1
+# (zoo/mobile-v1: its weights files are in zoo/mobile).
 #
 # Every model is zoo/mobile's (v1) fine-tuned with PACT quantisation-aware training. The
 # detector published is not pruned: the FPGM-pruned one (`prune`, then `det_pruned`) did not
@@ -46,7 +47,7 @@ case $step in
   # language, legacy synthesis, seeds far from the eval sets' 1,000,003+) that `publish` tunes
   # the slim detector's DB post-processing on, as zoo/mobile's was tuned on its validation pages.
   prune)
-    ppocr-bench prune zoo/mobile --task det --ratio 0.3 --out "$work/det_pruned.safetensors"
+    ppocr-bench prune zoo/mobile-v1 --task det --ratio 0.3 --out "$work/det_pruned.safetensors"
     i=0
     for lang in en fr de zh ja ko; do
       i=$((i + 1))
@@ -110,14 +111,14 @@ case $step in
     done
     ;;
   # the card's figures (torch, fake-quantised: the int8 arithmetic), then int8 ONNX against
-  # zoo/mobile's fp32 ONNX (accuracy, size and latency in one run), then the real photos
+  # zoo/mobile v1's fp32 ONNX (accuracy, size and latency in one run), then the real photos
   eval)
-    ppocr-bench export zoo/mobile --onnx
+    ppocr-bench export zoo/mobile-v1 --onnx
     ppocr-bench export zoo/mobile-slim --onnx --int8
     ppocr-bench eval zoo/mobile-slim --record --out "$work/eval-record"
-    ppocr-bench eval zoo/mobile-slim zoo/mobile --backend onnx --lang zh --lang en \
+    ppocr-bench eval zoo/mobile-slim zoo/mobile-v1 --backend onnx --lang zh --lang en \
       --out "$work/eval-onnx"
-    ppocr-bench eval zoo/mobile-slim zoo/mobile --data ../shared/real/ic15-train-300 --lang en \
+    ppocr-bench eval zoo/mobile-slim zoo/mobile-v1 --data ../shared/real/ic15-train-300 --lang en \
       --out "$work/eval-real"
     ;;
   *) echo "unknown step $step" >&2; exit 2 ;;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # zoo/mobile v2: the PP-OCR mobile system trained longer, on streaming synthesis, in stages.
-# The weights published in zoo/mobile are still v1 (zoo/mobile/recipe_v1.sh, synth folders).
+# `publish` makes zoo/mobile the v2 system as it stands (the models that have v2 stages; v1's
+# for the rest); v1 stays whole as zoo/mobile-v1 (zoo/mobile/recipe_v1.sh, synth folders).
 #
 # Every stage of a model is one complete `ppocr-bench train` run (its own cosine schedule with
 # warm-up) that fits a working session on a 2-core CPU, started from the previous stage's
@@ -18,11 +19,13 @@
 #                 `ppocr-bench zoo import ppocrv3-en` and Tesseract with eng)
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_det       (likewise, for the detector)
 #     DET_STAGE=1 REC_STAGE=2 STAGE=0 bash zoo/mobile/recipe.sh eval_v2   (the v2 system so far)
+#     DET_STAGE=5 REC_STAGE=18 STAGE=0 bash zoo/mobile/recipe.sh publish  (into zoo/mobile, with
+#                 every figure the card records; needs the real images, ppocrv3-en, Tesseract)
 #     STAGE=1 bash zoo/mobile/recipe.sh rec_ru         (Russian, from rec_latin_s1)
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_rec_ru    (its figures; needs Tesseract with rus)
 # WORK (default work/mobile-v2) holds the runs; THREADS (default 1) the torch threads.
 set -euo pipefail
-model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_ru|eval_rec_latin|eval_det|eval_v2|eval_rec_ru}
+model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_ru|eval_rec_latin|eval_det|eval_v2|eval_rec_ru|publish}
 stage=${STAGE:?give STAGE=N}
 repo=$(pwd)
 work=${WORK:-work/mobile-v2}
@@ -119,6 +122,44 @@ if [ "$model" = eval_v2 ]; then
   for set in real en; do
     cp "$work/eval-v2-$set/accuracy_vs_size.png" "zoo/mobile/curves/v2_system_${set}_vs_size.png"
   done
+  exit 0
+fi
+
+# publish: zoo/mobile becomes the v2 system as it stands, from the committed stage weights (no
+# run folder needed): DET_STAGE's detector, its DB post-processing tuned by `zoo tune-det` on
+# the detector runs' own 60 validation pages (rendered again here: legacy synthesis, 10 pages per
+# language, the seeds `--val synth` uses), and REC_STAGE's Latin recognizer; the classifier and
+# the zh, ja, ko recognizers stay v1's until they have v2 stages. Then the figures the card
+# records (`eval --record`): the six default synthetic sets ([eval.LANG]) beside v1
+# (zoo/mobile-v1), and the real ICDAR 2015 photos ([eval_data.ic15-train-300.en]) beside v1,
+# zoo/ppocrv3-en and Tesseract, each in one run (the other cards record theirs too); the plots
+# go to zoo/mobile/accuracy_vs_size.png and zoo/mobile/curves/v2_system_real_vs_size.png
+# (README's zoo/mobile section).
+if [ "$model" = publish ]; then
+  det_stage=${DET_STAGE:?give DET_STAGE=N} rec_stage=${REC_STAGE:?give REC_STAGE=N}
+  ppocr-bench zoo add "zoo/mobile/v2/det_s$det_stage.safetensors" --name mobile --task det \
+    --recipe "STAGE=1..$det_stage bash zoo/mobile/recipe.sh det: $det_stage stages of 800 steps of batch 8 (320 px crops, Adam lr 5e-4 cosine + warm-up 40 each) from zoo/mobile v1's detector; each stage's data, samples seen and wall time in zoo/mobile/v2/STAGES.md" \
+    --data "streamed ppocr-bench synthesis: scene and document pages of en, fr, de, zh, ja, ko with every realism option on (ppocr-bench train --data synth:en+fr+de+zh+ja+ko); from stage 5, 30 % of the crops from legacy-synthesis document pages (--mix, 100 pages per language)"
+  python - "$work/det-val" <<'PY'
+import sys
+from pathlib import Path
+
+from ppocr_bench.train.stream import render_validation
+
+render_validation(("en", "fr", "de", "zh", "ja", "ko"), Path(sys.argv[1]), 60)
+PY
+  ppocr-bench zoo tune-det zoo/mobile --data "$work/det-val/val/det/label.txt" \
+    --threads "${THREADS:-1}" --out "$work/tune-det-mobile" --record
+  ppocr-bench zoo add "zoo/mobile/v2/rec_latin_s$rec_stage.safetensors" --name mobile --task rec \
+    --lang en --lang fr --lang de \
+    --recipe "STAGE=1..$rec_stage bash zoo/mobile/recipe.sh rec_latin: $rec_stage stages of 1500 steps of batch 32 (32 x 320, lines of up to 40 characters, Adam lr 5e-4 cosine + warm-up 50 each) from zoo/mobile v1's Latin recognizer; each stage's data, samples seen, wall time and figures in zoo/mobile/v2/STAGES.md" \
+    --data "streamed ppocr-bench synthesis: en, fr, de lines cut from scene and document pages (ppocr-bench train --data synth:en+fr+de --line-source pages --synth-kind both; scene crops cut per word, --realism +words, from stage 16)"
+  ppocr-bench eval zoo/mobile zoo/mobile-v1 --out "$work/eval-mobile" --latency-runs 3 --record
+  cp "$work/eval-mobile/accuracy_vs_size.png" zoo/mobile/accuracy_vs_size.png
+  ppocr-bench eval zoo/mobile zoo/mobile-v1 zoo/ppocrv3-en --system tesseract \
+    --data ../shared/real/ic15-train-300 --lang en --out "$work/eval-mobile-real" \
+    --latency-runs 3 --record
+  cp "$work/eval-mobile-real/accuracy_vs_size.png" zoo/mobile/curves/v2_system_real_vs_size.png
   exit 0
 fi
 
