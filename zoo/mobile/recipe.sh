@@ -152,7 +152,7 @@ PY
     --threads "${THREADS:-1}" --out "$work/tune-det-mobile" --record
   ppocr-bench zoo add "zoo/mobile/v2/rec_latin_s$rec_stage.safetensors" --name mobile --task rec \
     --lang en --lang fr --lang de \
-    --recipe "STAGE=1..$rec_stage bash zoo/mobile/recipe.sh rec_latin: $rec_stage stages of 1500 steps of batch 32 (32 x 320, lines of up to 40 characters, Adam lr 5e-4 cosine + warm-up 50 each) from zoo/mobile v1's Latin recognizer; each stage's data, samples seen, wall time and figures in zoo/mobile/v2/STAGES.md" \
+    --recipe "STAGE=1..$rec_stage bash zoo/mobile/recipe.sh rec_latin: $rec_stage stages of 1500 steps of batch 32 (Adam lr 5e-4 cosine + warm-up 50 each; 32 x 160 and lines of up to 25 characters in stage 1, 32 x 320 and up to 40 after) from zoo/mobile v1's Latin recognizer; each stage's data, samples seen, wall time and figures in zoo/mobile/v2/STAGES.md" \
     --data "streamed ppocr-bench synthesis: en, fr, de lines cut from scene and document pages (ppocr-bench train --data synth:en+fr+de --line-source pages --synth-kind both; scene crops cut per word, --realism +words, from stage 16)"
   ppocr-bench eval zoo/mobile zoo/mobile-v1 --out "$work/eval-mobile" --latency-runs 3 --record
   cp "$work/eval-mobile/accuracy_vs_size.png" zoo/mobile/accuracy_vs_size.png
