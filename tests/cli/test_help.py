@@ -59,7 +59,8 @@ def test_value_names_flags_and_square_brackets(monkeypatch):
                 "--no-aug TEXT Turn one augmentation off."):
         assert row in out
     assert "--resume Continue the run in --out (wherever it lies)" in out  # a flag: no value
-    assert "card.toml ([eval.LANG])." in _flat(_help(("eval",), monkeypatch))
+    assert "card.toml ([eval.LANG]; with --data, [eval_data.SET.LANG])." in _flat(
+        _help(("eval",), monkeypatch))
     assert "card's [model.post]." in _flat(_help(("zoo", "tune-det"), monkeypatch))
 
 
