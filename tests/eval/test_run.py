@@ -70,7 +70,7 @@ def test_run_writes_the_report_and_records_the_cards(tiny_zoo, tiny_set, tmp_pat
     run = run_eval(plan)
     assert run.recorded == [(card.path, ["en", f"{tiny_set.name}/en"])]
     back = read_card(zoo)
-    assert back.eval["en"] == read_card(zoo).eval["en"] == card.eval["en"]
+    assert back.eval["en"] == card.eval["en"]
     figures = back.eval_data[tiny_set.name]["en"]
     assert figures["rec_acc"] == round(run.results[0]["rec"]["acc"], 4)
     assert figures["data"] == tiny_set.name and f"--data {tiny_set}" in figures["command"]

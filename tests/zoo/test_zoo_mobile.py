@@ -13,6 +13,7 @@ import pytest
 from recorded_eval import check_recorded_data_figures, check_recorded_figures
 
 from ppocr_bench import REPO_ROOT
+from ppocr_bench.experiments.table import REAL_IC15
 from ppocr_bench.zoo.card import ZOO_DIR, read_card
 
 #: the languages zoo/mobile serves: the paper's six
@@ -38,10 +39,6 @@ def test_eval_reproduces_the_recorded_figures(card, lang):
     check_recorded_figures(card, lang)
 
 
-#: the real images the card's ``[eval_data]`` figures were measured on (not in the repository)
-REAL = REPO_ROOT.parent / "shared" / "real"
-
-
 def test_card_records_the_real_image_figures(card):
     assert list(card.eval_data) == ["ic15-train-300"]
     figures = card.eval_data["ic15-train-300"]["en"]
@@ -50,7 +47,7 @@ def test_card_records_the_real_image_figures(card):
 
 
 def test_eval_reproduces_the_recorded_real_image_figures(card):
-    data = REAL / "ic15-train-300"
+    data = (REPO_ROOT / REAL_IC15).resolve()   # the real photos, not in the repository
     if not data.is_dir():
         pytest.skip(f"{data}: the real images are not on this machine")
     check_recorded_data_figures(card, data, "en")

@@ -137,10 +137,23 @@ fi
 # (README's zoo/mobile section).
 if [ "$model" = publish ]; then
   det_stage=${DET_STAGE:?give DET_STAGE=N} rec_stage=${REC_STAGE:?give REC_STAGE=N}
-  ppocr-bench zoo add "zoo/mobile/v2/det_s$det_stage.safetensors" --name mobile --task det \
-    --recipe "STAGE=1..$det_stage bash zoo/mobile/recipe.sh det: $det_stage stages of 800 steps of batch 8 (320 px crops, Adam lr 5e-4 cosine + warm-up 40 each) from zoo/mobile v1's detector; each stage's data, samples seen and wall time in zoo/mobile/v2/STAGES.md" \
-    --data "streamed ppocr-bench synthesis: scene and document pages of en, fr, de, zh, ja, ko with every realism option on (ppocr-bench train --data synth:en+fr+de+zh+ja+ko); from stage 5, 30 % of the crops from legacy-synthesis document pages (--mix, 100 pages per language)"
-  python - "$work/det-val" <<'PY'
+  # the detector's add and DB tuning only when the card does not hold this stage's detector,
+  # tuned, already (a publish for a new recognizer stage leaves it as it is)
+  held=$(python - "zoo/mobile/v2/det_s$det_stage.safetensors" <<'PY'
+import sys
+
+from ppocr_bench.files import sha256_file
+from ppocr_bench.zoo.card import read_card
+
+det = read_card("zoo/mobile").find("det")
+print(int(det is not None and bool(det.post) and det.weights_sha256 == sha256_file(sys.argv[1])))
+PY
+)
+  if [ "$held" != 1 ]; then
+    ppocr-bench zoo add "zoo/mobile/v2/det_s$det_stage.safetensors" --name mobile --task det \
+      --recipe "STAGE=1..$det_stage bash zoo/mobile/recipe.sh det: $det_stage stages of 800 steps of batch 8 (320 px crops, Adam lr 5e-4 cosine + warm-up 40 each) from zoo/mobile v1's detector; each stage's data, samples seen and wall time in zoo/mobile/v2/STAGES.md" \
+      --data "streamed ppocr-bench synthesis: scene and document pages of en, fr, de, zh, ja, ko with every realism option on (ppocr-bench train --data synth:en+fr+de+zh+ja+ko); from stage 5, 30 % of the crops from legacy-synthesis document pages (--mix, 100 pages per language)"
+    python - "$work/det-val" <<'PY'
 import sys
 from pathlib import Path
 
@@ -148,8 +161,9 @@ from ppocr_bench.train.stream import render_validation
 
 render_validation(("en", "fr", "de", "zh", "ja", "ko"), Path(sys.argv[1]), 60)
 PY
-  ppocr-bench zoo tune-det zoo/mobile --data "$work/det-val/val/det/label.txt" \
-    --threads "${THREADS:-1}" --out "$work/tune-det-mobile" --record
+    ppocr-bench zoo tune-det zoo/mobile --data "$work/det-val/val/det/label.txt" \
+      --threads "${THREADS:-1}" --out "$work/tune-det-mobile" --record
+  fi
   ppocr-bench zoo add "zoo/mobile/v2/rec_latin_s$rec_stage.safetensors" --name mobile --task rec \
     --lang en --lang fr --lang de \
     --recipe "STAGE=1..$rec_stage bash zoo/mobile/recipe.sh rec_latin: $rec_stage stages of 1500 steps of batch 32 (Adam lr 5e-4 cosine + warm-up 50 each; 32 x 160 and lines of up to 25 characters in stage 1, 32 x 320 and up to 40 after) from zoo/mobile v1's Latin recognizer; each stage's data, samples seen, wall time and figures in zoo/mobile/v2/STAGES.md" \
