@@ -133,15 +133,20 @@ def _train(config: TrainConfig, progress: TrainProgress, resume: bool,
     device = _device(config.device, d)
     torch.set_num_threads(config.num_threads())
     state: dict[str, Any] | None = None
+    notes: list[str] = []
     if resume:
         check_resumable(config, run_dir)
-        state = ck.load_state(run_dir)
+        if ck.list_checkpoints(run_dir):
+            state = ck.load_state(run_dir)
+        else:  # killed before its first checkpoint: nothing to keep, so the run starts again
+            (run_dir / "log.jsonl").unlink(missing_ok=True)
+            resume = False
+            notes.append(f"{run_dir}: no checkpoint yet, so the run starts again at step 0")
     elif ck.list_checkpoints(run_dir) or (run_dir / "log.jsonl").exists():
         raise PpocrError(f"{run_dir} already holds a training run: resume it (--resume) or "
                          "choose a new --out folder")
     ensure_writable_dir(run_dir, create=False)
     torch.manual_seed(config.seed)
-    notes: list[str] = []
     model = tasks.build_model(config, run_dir, resume, notes)
     if state is not None:
         load_weights(model, ck.weights_path(run_dir, state["step"]))

@@ -129,6 +129,20 @@ def test_stop_at_checkpoints_there_and_resume_finishes_the_same_run(synth_en, tm
                          for d in (tmp_path / "whole", tmp_path / "staged")])
 
 
+def test_resume_before_the_first_checkpoint_starts_the_run_again(synth_en, tmp_path):
+    kw = {"steps": 4, "ckpt_every": 3, "warmup_steps": 1, "max_samples": 3, "batch_size": 2}
+    train(_config("cls", synth_en, tmp_path / "whole", **kw))
+    killed = train(_config("cls", synth_en, tmp_path / "killed", **kw), stop_after=2)
+    assert killed.step == 2 and list_checkpoints(tmp_path / "killed") == []
+    resumed = train(load_run_config(tmp_path / "killed"), resume=True)
+    assert resumed.resumed_from is None and resumed.step == 4
+    _assert_same_state(*[{"weights": d / "ckpt/step_00000003.safetensors",
+                          "state": load_state(d, 3)}
+                         for d in (tmp_path / "whole", tmp_path / "killed")])
+    assert [json.loads(ln)["step"] for ln in (tmp_path / "killed/log.jsonl").read_text()
+            .splitlines() if json.loads(ln)["kind"] == "train"] == [1, 2, 3, 4]
+
+
 def test_resume_guards(synth_en, tmp_path):
     config = _config("cls", synth_en, tmp_path / "run", steps=2)
     train(config)
