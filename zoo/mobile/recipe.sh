@@ -14,6 +14,7 @@
 # Run from the repository root, one model per process (each uses one core):
 #     STAGE=1 bash zoo/mobile/recipe.sh rec_latin
 #     STAGE=1 bash zoo/mobile/recipe.sh det
+#     STAGE=1 bash zoo/mobile/recipe.sh cls
 #     STAGE=2 bash zoo/mobile/recipe.sh rec_latin     (from zoo/mobile/v2/rec_latin_s1)
 #     STAGE=2 bash zoo/mobile/recipe.sh eval_rec_latin (its figures in STAGES.md; needs
 #                 `ppocr-bench zoo import ppocrv3-en` and Tesseract with eng)
@@ -25,7 +26,7 @@
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_rec_ru    (its figures; needs Tesseract with rus)
 # WORK (default work/mobile-v2) holds the runs; THREADS (default 1) the torch threads.
 set -euo pipefail
-model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_ru|eval_rec_latin|eval_det|eval_v2|eval_rec_ru|publish}
+model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_ru|cls|eval_rec_latin|eval_det|eval_v2|eval_rec_ru|publish}
 stage=${STAGE:?give STAGE=N}
 repo=$(pwd)
 work=${WORK:-work/mobile-v2}
@@ -60,6 +61,22 @@ if faces < want or photos < 39:
              f"the earlier stages had {want} and 39: run `ppocr-bench fonts install` and "
              "`ppocr-bench backgrounds install` (as root) first, or ALLOW_FEWER=1 to train anyway")
 PY
+}
+
+# legacy_docs: WORK/legacy-docs, 100 legacy-synthesis document pages per language (training
+# seeds 2101-2106; the default eval sets' kind of document), made once; det/label.txt lists the
+# det labels of all six languages
+legacy_docs() {
+  local docs="$work/legacy-docs" i=0 lang
+  [ -f "$docs/det/label.txt" ] && return 0
+  rm -rf "$docs" && mkdir -p "$docs/det"
+  for lang in en fr de zh ja ko; do
+    i=$((i + 1))
+    ppocr-bench synth --lang $lang --kind document --realism legacy --count 100 \
+      --seed $((2100 + i)) --out "$docs/$lang"
+    sed "s#^#../$lang/det/#" "$docs/$lang/det/label.txt" >> "$docs/det/label.part"
+  done
+  mv "$docs/det/label.part" "$docs/det/label.txt"
 }
 
 # final_copy RUN: RUN_final, a copy of the run without best.safetensors, so that `zoo add` takes
@@ -237,26 +254,38 @@ case $model in
     preflight en+fr+de+zh+ja+ko 1895
     mix=()
     if [ "$stage" -ge 5 ]; then
-      docs="$work/legacy-docs"
-      if [ ! -f "$docs/det/label.txt" ]; then
-        rm -rf "$docs" && mkdir -p "$docs/det"
-        i=0
-        for lang in en fr de zh ja ko; do
-          i=$((i + 1))
-          ppocr-bench synth --lang $lang --kind document --realism legacy --count 100 \
-            --seed $((2100 + i)) --out "$docs/$lang"
-          sed "s#^#../$lang/det/#" "$docs/$lang/det/label.txt" >> "$docs/det/label.part"
-        done
-        mv "$docs/det/label.part" "$docs/det/label.txt"
-      fi
-      mix=(--mix "$docs/det/label.txt" --mix-ratio 0.3)
+      legacy_docs
+      mix=(--mix "$work/legacy-docs/det/label.txt" --mix-ratio 0.3)
     fi
     train "$out" det --preset det_mv3_db --data synth:en+fr+de+zh+ja+ko \
       --init "$(start det zoo/mobile/det_det_stage2.safetensors)" --det-size 320 \
       --steps 800 --batch-size 8 --lr 5e-4 --warmup-steps 40 --val synth --val-count 60 \
       --eval-every 400 --ckpt-every 100 --seed $((1100 + stage)) "${mix[@]}"
     ;;
-  *) echo "unknown model $model (det, rec_latin, rec_ru)" >&2; exit 2 ;;
+  # Direction classifier (cls_mv3: MobileNetV3-small x0.35, 3 x 48 x 192): streamed lines of the
+  # six languages cut from rendered scene and document pages, half of them turned by 180
+  # degrees, every realism option on, with the paper's BDA + RandAugment (v1 trained without
+  # them: from random weights they held it at chance; stage 1 starts from v1's weights). 30 % of
+  # the lines come from the detector's legacy-synthesis document pages (WORK/legacy-docs, made
+  # by `det` stage 5 or here), the kind of page the default eval sets hold.
+  cls)
+    preflight en+fr+de+zh+ja+ko 1895
+    legacy_docs
+    docs="$work/legacy-docs"
+    if [ ! -f "$docs/cls/cls_gt.txt" ]; then
+      mkdir -p "$docs/cls"
+      for lang in en fr de zh ja ko; do
+        sed "s#^#../$lang/cls/#" "$docs/$lang/cls/cls_gt.txt" >> "$docs/cls/cls_gt.part"
+      done
+      mv "$docs/cls/cls_gt.part" "$docs/cls/cls_gt.txt"
+    fi
+    train "$out" cls --preset cls_mv3 --data synth:en+fr+de+zh+ja+ko --line-source pages \
+      --synth-kind both --init "$(start cls zoo/mobile/cls_cls_stage2.safetensors)" \
+      --steps 2000 --batch-size 64 --lr 5e-4 --warmup-steps 50 --val synth --val-count 60 \
+      --eval-every 500 --ckpt-every 250 --seed $((1500 + stage)) \
+      --mix "$docs/cls/cls_gt.txt" --mix-ratio 0.3
+    ;;
+  *) echo "unknown model $model (det, rec_latin, rec_ru, cls)" >&2; exit 2 ;;
 esac
 
 # publish the stage: its final weights for the next stage (a rec model's charset is stored in
