@@ -267,9 +267,9 @@ case $model in
   # degrees, every realism option on, with the paper's BDA + RandAugment (v1 trained without
   # them: from random weights they held it at chance; stage 1 starts from v1's weights). 30 % of
   # the lines come from the detector's legacy-synthesis document pages (WORK/legacy-docs, made
-  # by `det` stage 5 or here), the kind of page the default eval sets hold. Stage 1 was stopped
-  # at step 880 with its loss near chance and the default sets below v1 (zoo/mobile/v2/STAGES.md,
-  # "cls"): no stage is kept, and zoo/mobile keeps v1's classifier.
+  # by `det` stage 5 or here), the kind of page the default eval sets hold. Stage 1 reads real
+  # text better than v1 (0.659 against 0.579) and the default sets worse (zoo/mobile/v2/STAGES.md,
+  # "cls"), so zoo/mobile keeps v1's classifier for now.
   cls)
     preflight en+fr+de+zh+ja+ko 1895
     legacy_docs
