@@ -20,7 +20,7 @@
 #                 `ppocr-bench zoo import ppocrv3-en` and Tesseract with eng)
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_det       (likewise, for the detector)
 #     DET_STAGE=1 REC_STAGE=2 STAGE=0 bash zoo/mobile/recipe.sh eval_v2   (the v2 system so far)
-#     DET_STAGE=5 REC_STAGE=18 STAGE=0 bash zoo/mobile/recipe.sh publish  (into zoo/mobile, with
+#     DET_STAGE=5 REC_STAGE=21 STAGE=0 bash zoo/mobile/recipe.sh publish  (into zoo/mobile, with
 #                 every figure the card records; needs the real images, ppocrv3-en, Tesseract)
 #     STAGE=1 bash zoo/mobile/recipe.sh rec_ru         (Russian, from rec_latin_s1)
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_rec_ru    (its figures; needs Tesseract with rus)
