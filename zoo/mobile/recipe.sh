@@ -64,19 +64,27 @@ PY
 }
 
 # legacy_docs: WORK/legacy-docs, 100 legacy-synthesis document pages per language (training
-# seeds 2101-2106; the default eval sets' kind of document), made once; det/label.txt lists the
-# det labels of all six languages
+# seeds 2101-2106; the default eval sets' kind of document), made once, and the merged label
+# files of all six languages for `--mix`: det/label.txt (det) and cls/cls_gt.txt (cls)
 legacy_docs() {
-  local docs="$work/legacy-docs" i=0 lang
-  [ -f "$docs/det/label.txt" ] && return 0
-  rm -rf "$docs" && mkdir -p "$docs/det"
-  for lang in en fr de zh ja ko; do
-    i=$((i + 1))
-    ppocr-bench synth --lang $lang --kind document --realism legacy --count 100 \
-      --seed $((2100 + i)) --out "$docs/$lang"
-    sed "s#^#../$lang/det/#" "$docs/$lang/det/label.txt" >> "$docs/det/label.part"
+  local docs="$work/legacy-docs" i=0 lang task file
+  if [ ! -f "$docs/det/label.txt" ]; then
+    rm -rf "$docs"
+    for lang in en fr de zh ja ko; do
+      i=$((i + 1))
+      ppocr-bench synth --lang $lang --kind document --realism legacy --count 100 \
+        --seed $((2100 + i)) --out "$docs/$lang"
+    done
+  fi
+  for task in det/label.txt cls/cls_gt.txt; do
+    file="$docs/$task"
+    [ -f "$file" ] && continue
+    mkdir -p "$(dirname "$file")" && rm -f "$file.part"
+    for lang in en fr de zh ja ko; do
+      sed "s#^#../$lang/$(dirname "$task")/#" "$docs/$lang/$task" >> "$file.part"
+    done
+    mv "$file.part" "$file"
   done
-  mv "$docs/det/label.part" "$docs/det/label.txt"
 }
 
 # final_copy RUN: RUN_final, a copy of the run without best.safetensors, so that `zoo add` takes
@@ -273,19 +281,11 @@ case $model in
   cls)
     preflight en+fr+de+zh+ja+ko 1895
     legacy_docs
-    docs="$work/legacy-docs"
-    if [ ! -f "$docs/cls/cls_gt.txt" ]; then
-      mkdir -p "$docs/cls"
-      for lang in en fr de zh ja ko; do
-        sed "s#^#../$lang/cls/#" "$docs/$lang/cls/cls_gt.txt" >> "$docs/cls/cls_gt.part"
-      done
-      mv "$docs/cls/cls_gt.part" "$docs/cls/cls_gt.txt"
-    fi
     train "$out" cls --preset cls_mv3 --data synth:en+fr+de+zh+ja+ko --line-source pages \
       --synth-kind both --init "$(start cls zoo/mobile/cls_cls_stage2.safetensors)" \
       --steps 2000 --batch-size 64 --lr 5e-4 --warmup-steps 50 --val synth --val-count 60 \
       --eval-every 500 --ckpt-every 250 --seed $((1500 + stage)) \
-      --mix "$docs/cls/cls_gt.txt" --mix-ratio 0.3
+      --mix "$work/legacy-docs/cls/cls_gt.txt" --mix-ratio 0.3
     ;;
   *) echo "unknown model $model (det, rec_latin, rec_ru, cls)" >&2; exit 2 ;;
 esac
