@@ -15,6 +15,7 @@
 #     STAGE=1 bash zoo/mobile/recipe.sh rec_latin
 #     STAGE=1 bash zoo/mobile/recipe.sh det
 #     STAGE=1 bash zoo/mobile/recipe.sh cls
+#     STAGE=1 bash zoo/mobile/recipe.sh rec_zh         (likewise rec_ja, rec_ko; from v1's)
 #     STAGE=2 bash zoo/mobile/recipe.sh rec_latin     (from zoo/mobile/v2/rec_latin_s1)
 #     STAGE=2 bash zoo/mobile/recipe.sh eval_rec_latin (its figures in STAGES.md; needs
 #                 `ppocr-bench zoo import ppocrv3-en` and Tesseract with eng)
@@ -26,7 +27,7 @@
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_rec_ru    (its figures; needs Tesseract with rus)
 # WORK (default work/mobile-v2) holds the runs; THREADS (default 1) the torch threads.
 set -euo pipefail
-model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_ru|cls|eval_rec_latin|eval_det|eval_v2|eval_rec_ru|publish}
+model=${1:?usage: STAGE=N bash zoo/mobile/recipe.sh det|rec_latin|rec_zh|rec_ja|rec_ko|rec_ru|cls|eval_rec_latin|eval_det|eval_v2|eval_rec_ru|publish}
 stage=${STAGE:?give STAGE=N}
 repo=$(pwd)
 work=${WORK:-work/mobile-v2}
@@ -153,8 +154,9 @@ fi
 # publish: zoo/mobile becomes the v2 system as it stands, from the committed stage weights (no
 # run folder needed): DET_STAGE's detector, its DB post-processing tuned by `zoo tune-det` on
 # the detector runs' own 60 validation pages (rendered again here: legacy synthesis, 10 pages per
-# language, the seeds `--val synth` uses), and REC_STAGE's Latin recognizer; the classifier and
-# the zh, ja, ko recognizers stay v1's until they have v2 stages. Then the figures the card
+# language, the seeds `--val synth` uses), REC_STAGE's Latin recognizer and, where given,
+# ZH_STAGE's, JA_STAGE's and KO_STAGE's CJK recognizers; the classifier and the CJK recognizers
+# without a stage stay what the card holds (v1's until they have v2 stages). Then the figures the card
 # records (`eval --record`): the six default synthetic sets ([eval.LANG]) beside v1
 # (zoo/mobile-v1), and the real ICDAR 2015 photos ([eval_data.ic15-train-300.en]) beside v1,
 # zoo/ppocrv3-en and Tesseract, each in one run (the other cards record theirs too); the plots
@@ -193,6 +195,17 @@ PY
     --lang en --lang fr --lang de \
     --recipe "STAGE=1..$rec_stage bash zoo/mobile/recipe.sh rec_latin: $rec_stage stages of 1500 steps of batch 32 (Adam lr 5e-4 cosine + warm-up 50 each; 32 x 160 and lines of up to 25 characters in stage 1, 32 x 320 and up to 40 after) from zoo/mobile v1's Latin recognizer; each stage's data, samples seen, wall time and figures in zoo/mobile/v2/STAGES.md" \
     --data "streamed ppocr-bench synthesis: en, fr, de lines cut from scene and document pages (ppocr-bench train --data synth:en+fr+de --line-source pages --synth-kind both; scene crops cut per word, --realism +words, from stage 16)"
+  # the CJK recognizers that have v2 stages: ZH_STAGE, JA_STAGE, KO_STAGE (each optional; a
+  # language without one keeps what the card holds)
+  for lang in zh ja ko; do
+    var="${lang^^}_STAGE"
+    n=${!var:-}
+    [ -n "$n" ] || continue
+    ppocr-bench zoo add "zoo/mobile/v2/rec_${lang}_s$n.safetensors" --name mobile --task rec \
+      --lang $lang \
+      --recipe "STAGE=1..$n bash zoo/mobile/recipe.sh rec_$lang: $n stages of 1500 steps of batch 32 (Adam lr 1e-3 cosine + warm-up 50 each; 32 x 320, lines of up to 20 characters) from zoo/mobile v1's $lang recognizer; each stage's data, samples seen, wall time and figures in zoo/mobile/v2/STAGES.md" \
+      --data "streamed ppocr-bench synthesis: $lang lines cut from scene and document pages (ppocr-bench train --data synth:$lang --line-source pages --synth-kind both), every realism option on"
+  done
   ppocr-bench eval zoo/mobile zoo/mobile-v1 --out "$work/eval-mobile" --latency-runs 3 --record
   cp "$work/eval-mobile/accuracy_vs_size.png" zoo/mobile/accuracy_vs_size.png
   ppocr-bench eval zoo/mobile zoo/mobile-v1 zoo/ppocrv3-en --system tesseract \
@@ -238,6 +251,23 @@ case $model in
       --arg "input_size=[3, 32, $width]" --max-text-length $maxlen --steps 1500 --batch-size 32 \
       --lr 5e-4 --warmup-steps 50 --grad-clip 10 --val synth --val-count 60 \
       --eval-every 500 --ckpt-every 250 --seed $((1300 + stage))
+    ;;
+  # CJK recognizers (rec_mv3_crnn, one per language: lang:zh, lang:ja, lang:ko): streamed lines
+  # of the language cut from rendered scene and document pages, every realism option on, BDA +
+  # TIA, 32 x 320 and lines of up to 20 characters (a CJK character is about as wide as two
+  # Latin ones, so the squeeze bound is rec_latin's 40), stage 1 from v1's recognizer of the
+  # language (same charset). v1 trained these on lines of up to 12 characters for 500-600 steps,
+  # where the default eval sets' lines average 14-18 and reach 60-80: line accuracy 0.03-0.04.
+  rec_zh | rec_ja | rec_ko)
+    lang=${model#rec_}
+    case $lang in zh) faces=21 seed=1600 ;; ja) faces=84 seed=1700 ;; ko) faces=86 seed=1800 ;; esac
+    preflight $lang $faces
+    train "$out" rec --preset rec_mv3_crnn --data synth:$lang --line-source pages \
+      --synth-kind both --charset lang:$lang \
+      --init "$(start $model zoo/mobile/rec_rec_$lang.safetensors)" \
+      --arg "input_size=[3, 32, 320]" --max-text-length 20 --steps 1500 --batch-size 32 \
+      --lr 1e-3 --warmup-steps 50 --grad-clip 10 --val synth --val-count 60 \
+      --eval-every 500 --ckpt-every 250 --seed $((seed + stage))
     ;;
   # Russian recognizer (rec_mv3_crnn, the seventh language; corpora/ADDING_A_LANGUAGE.md):
   # stage 1 starts from the Latin stage-1 weights, charset remapped to lang:ru (digits, Latin
@@ -287,7 +317,7 @@ case $model in
       --eval-every 500 --ckpt-every 250 --seed $((1500 + stage)) \
       --mix "$work/legacy-docs/cls/cls_gt.txt" --mix-ratio 0.3
     ;;
-  *) echo "unknown model $model (det, rec_latin, rec_ru, cls)" >&2; exit 2 ;;
+  *) echo "unknown model $model (det, rec_latin, rec_zh, rec_ja, rec_ko, rec_ru, cls)" >&2; exit 2 ;;
 esac
 
 # publish the stage: its final weights for the next stage (a rec model's charset is stored in
