@@ -22,6 +22,7 @@
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_det       (likewise, for the detector)
 #     DET_STAGE=1 REC_STAGE=2 STAGE=0 bash zoo/mobile/recipe.sh eval_v2   (the v2 system so far)
 #     DET_STAGE=5 REC_STAGE=21 STAGE=0 bash zoo/mobile/recipe.sh publish  (into zoo/mobile, with
+#                 optional JA_STAGE=N, KO_STAGE=N, ZH_STAGE=N, CLS_STAGE=N;
 #                 every figure the card records; needs the real images, ppocrv3-en, Tesseract)
 #     STAGE=1 bash zoo/mobile/recipe.sh rec_ru         (Russian, from rec_latin_s1)
 #     STAGE=1 bash zoo/mobile/recipe.sh eval_rec_ru    (its figures; needs Tesseract with rus)
@@ -155,8 +156,8 @@ fi
 # run folder needed): DET_STAGE's detector, its DB post-processing tuned by `zoo tune-det` on
 # the detector runs' own 60 validation pages (rendered again here: legacy synthesis, 10 pages per
 # language, the seeds `--val synth` uses), REC_STAGE's Latin recognizer and, where given,
-# ZH_STAGE's, JA_STAGE's and KO_STAGE's CJK recognizers; the classifier and the CJK recognizers
-# without a stage stay what the card holds (v1's until they have v2 stages). Then the figures the card
+# ZH_STAGE's, JA_STAGE's and KO_STAGE's CJK recognizers and CLS_STAGE's classifier; a model
+# without a stage given stays what the card holds (v1's until it has v2 stages). Then the figures the card
 # records (`eval --record`): the six default synthetic sets ([eval.LANG]) beside v1
 # (zoo/mobile-v1), and the real ICDAR 2015 photos ([eval_data.ic15-train-300.en]) beside v1,
 # zoo/ppocrv3-en and Tesseract, each in one run (the other cards record theirs too); the plots
@@ -206,6 +207,12 @@ PY
       --recipe "STAGE=1..$n bash zoo/mobile/recipe.sh rec_$lang: $n stages of 1500 steps of batch 32 (Adam lr 1e-3 cosine + warm-up 50 each; 32 x 320, lines of up to 20 characters) from zoo/mobile v1's $lang recognizer; each stage's data, samples seen, wall time and figures in zoo/mobile/v2/STAGES.md" \
       --data "streamed ppocr-bench synthesis: $lang lines cut from scene and document pages (ppocr-bench train --data synth:$lang --line-source pages --synth-kind both), every realism option on"
   done
+  # the classifier, where CLS_STAGE is given (else the card's stays)
+  if [ -n "${CLS_STAGE:-}" ]; then
+    ppocr-bench zoo add "zoo/mobile/v2/cls_s$CLS_STAGE.safetensors" --name mobile --task cls \
+      --recipe "STAGE=1..$CLS_STAGE bash zoo/mobile/recipe.sh cls: $CLS_STAGE stages of 2000 steps of batch 64 (Adam lr 5e-4 cosine + warm-up 50 each, BDA + RandAugment) from zoo/mobile v1's classifier; each stage's data, samples seen, wall time and figures in zoo/mobile/v2/STAGES.md" \
+      --data "streamed ppocr-bench synthesis: lines of en, fr, de, zh, ja, ko cut from scene and document pages, half turned by 180 degrees, every realism option on (ppocr-bench train cls --data synth:en+fr+de+zh+ja+ko --line-source pages --synth-kind both); 30 % from legacy-synthesis document pages (--mix, 100 pages per language)"
+  fi
   ppocr-bench eval zoo/mobile zoo/mobile-v1 --out "$work/eval-mobile" --latency-runs 3 --record
   cp "$work/eval-mobile/accuracy_vs_size.png" zoo/mobile/accuracy_vs_size.png
   ppocr-bench eval zoo/mobile zoo/mobile-v1 zoo/ppocrv3-en --system tesseract \
