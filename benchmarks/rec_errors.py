@@ -2,7 +2,7 @@
 stages"): how many predictions are exact (``eval``'s rec accuracy: spaces ignored, case and
 punctuation kept), wrong only in case, wrong only in case or punctuation (PaddleOCR's filtered
 comparison would count them), or wrong in letters; and the exact share by the word's casing,
-length and the crop's shape.
+length and the crop's shape and height.
 
     python benchmarks/rec_errors.py work/mobile-v2/zoo/v2 --data ../shared/real/ic15-train-300 --lang en
 
@@ -59,6 +59,12 @@ def aspect(shape: tuple[int, ...]) -> str:
     return "w/h < 1" if ratio < 1 else "1-2" if ratio < 2 else "2-4" if ratio < 4 else "4+"
 
 
+def height(shape: tuple[int, ...]) -> str:
+    h = shape[0]
+    return "00-15 px" if h < 16 else "16-23 px" if h < 24 else "24-39 px" if h < 40 else (
+        "40-59 px" if h < 60 else "60+ px")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("entry", type=Path, help="a zoo entry folder (its card.toml)")
@@ -86,7 +92,7 @@ def main() -> None:
     console.print(table)
     groups: tuple[tuple[str, Callable], ...] = (
         ("casing", lambda r: casing(r[0])), ("length", lambda r: length(r[0])),
-        ("crop w/h", lambda r: aspect(r[2])))
+        ("crop w/h", lambda r: aspect(r[2])), ("crop height", lambda r: height(r[2])))
     for name, key in groups:
         table = Table(title=f"exact share by {name}")
         table.add_column(name)
