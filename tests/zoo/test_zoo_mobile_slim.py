@@ -1,4 +1,4 @@
-"""zoo/mobile-slim: the paper's slim system made from zoo/mobile v1 (zoo/mobile-v1; every model PACT
+"""zoo/mobile-slim: the paper's slim system made from zoo/mobile (every model PACT
 quantisation-aware trained; the detector not pruned yet) is at most 3.5 MB with the zh
 recognizer, and `ppocr-bench eval zoo/mobile-slim` reproduces the figures its card records
 (fake-quantised torch inference: the int8 arithmetic; tests/recorded_eval.py)."""
@@ -26,14 +26,14 @@ def langs(card) -> list[str]:
     return sorted({lang for m in card.models for lang in m.langs})
 
 
-def test_every_model_is_quantised_with_zoo_mobile_v1s_shape(card):
-    mobile = read_card(ZOO_DIR / "mobile-v1")
+def test_every_model_is_quantised_with_zoo_mobiles_shape(card):
+    mobile = read_card(ZOO_DIR / "mobile")
     for entry in card.models:
         model = load_zoo_model(card, entry)
         assert model.quant == "pact", entry.weights
         lang = entry.langs[0] if entry.langs else None
         full = load_zoo_model(mobile, mobile.find(entry.task, lang))
-        # zoo/mobile v1's network, plus one PACT alpha per quantised layer
+        # zoo/mobile's network, plus one PACT alpha per quantised layer
         assert count_parameters(model) == count_parameters(full) + len(quant_layers(model))
 
 
