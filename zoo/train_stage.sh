@@ -9,3 +9,16 @@ train() {
     ppocr-bench train "$@" --out "$dir" --threads "${THREADS:-1}" --workers 0 --log-every 20
   fi
 }
+
+# det_val DIR: DIR/val, the validation pages `ppocr-bench train det --val synth` renders for the
+# six languages (60 pages, fixed seeds), on which the recipes tune a detector's DB settings
+det_val() {
+  python - "$1" <<'PY'
+import sys
+from pathlib import Path
+
+from ppocr_bench.train.stream import render_validation
+
+render_validation(("en", "fr", "de", "zh", "ja", "ko"), Path(sys.argv[1]), 60)
+PY
+}

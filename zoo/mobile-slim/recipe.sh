@@ -110,14 +110,7 @@ case $step in
     ppocr-bench zoo add "$work/runs/cls" --name mobile-slim --task cls
     # the DB post-processing tuned as zoo/mobile's: on the validation pages of
     # the six languages' training synthesis (the stream's validation pages)
-    python - "$work/det-val" <<'PY'
-import sys
-from pathlib import Path
-
-from ppocr_bench.train.stream import render_validation
-
-render_validation(("en", "fr", "de", "zh", "ja", "ko"), Path(sys.argv[1]), 60)
-PY
+    det_val "$work/det-val"
     ppocr-bench zoo tune-det zoo/mobile-slim --data "$work/det-val/val/det/label.txt" \
       --threads "${THREADS:-1}" --out "$work/tune-det" --record
     for name in latin zh ja ko; do

@@ -181,14 +181,7 @@ PY
     ppocr-bench zoo add "zoo/mobile/v2/det_s$det_stage.safetensors" --name mobile --task det \
       --recipe "STAGE=1..$det_stage bash zoo/mobile/recipe.sh det: $det_stage stages of 800 steps of batch 8 (320 px crops, Adam lr 5e-4 cosine + warm-up 40 each) from zoo/mobile v1's detector; each stage's data, samples seen and wall time in zoo/mobile/v2/STAGES.md" \
       --data "streamed ppocr-bench synthesis: scene and document pages of en, fr, de, zh, ja, ko with every realism option on (ppocr-bench train --data synth:en+fr+de+zh+ja+ko); from stage 5, 30 % of the crops from legacy-synthesis document pages (--mix, 100 pages per language)"
-    python - "$work/det-val" <<'PY'
-import sys
-from pathlib import Path
-
-from ppocr_bench.train.stream import render_validation
-
-render_validation(("en", "fr", "de", "zh", "ja", "ko"), Path(sys.argv[1]), 60)
-PY
+    det_val "$work/det-val"
     ppocr-bench zoo tune-det zoo/mobile --data "$work/det-val/val/det/label.txt" \
       --threads "${THREADS:-1}" --out "$work/tune-det-mobile" --record
   fi
