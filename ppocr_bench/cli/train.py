@@ -78,6 +78,10 @@ def train(
     line_source: str = typer.Option("pages", "--line-source", help="Streaming rec/cls: "
                                     "drawn (lines drawn on their own) or pages (cut from "
                                     "rendered scene/document pages, as synth folders are)."),
+    scene_pages: int = typer.Option(1, "--scene-pages", help="Streaming rec/cls, --synth-kind "
+                                    "both, --line-source pages: scene pages per document page "
+                                    "(8 lines each against its 24: 1 gives a quarter scene "
+                                    "crops, 3 half)."),
     background_dir: list[Path] = typer.Option(None, "--background-dir", help="Streaming: "
                                               "photographs to use as backgrounds "
                                               "(repeatable), beside those installed."),

@@ -73,7 +73,8 @@ class TrainConfig:
     quantised after its initialisation (``init`` included) by
     :func:`ppocr_bench.slim.quant.quantize_model`.
     line_source: streamed rec/cls lines "drawn" on their own or cut from rendered "pages"
-    (:mod:`ppocr_bench.train.page_lines`).
+    (:mod:`ppocr_bench.train.page_lines`); scene_pages: with synth_kind "both" and pages,
+    scene pages per document page (1: a quarter of the lines are scene crops, 3: half).
     """
 
     task: str
@@ -120,6 +121,7 @@ class TrainConfig:
     amp: bool = False
     realism: str = "base"
     line_source: str = "pages"
+    scene_pages: int = 1
     background_dir: tuple[str, ...] = ()
     quant: str | None = None
 
@@ -174,7 +176,9 @@ class TrainConfig:
         if self.line_source not in ("drawn", "pages"):
             raise PpocrError(f"--line-source must be drawn or pages, not {self.line_source!r}")
         from ppocr_bench.synth.realism import parse_realism
+        from ppocr_bench.train.stream import check_scene_pages
 
+        check_scene_pages(self.scene_pages, self.synth_kind, self.line_source)
         parse_realism(self.realism)  # a one-line error for a bad --realism
         if self.epoch_size <= 0 or self.val_count <= 0:
             raise PpocrError("--epoch-size and --val-count must be positive")

@@ -9,7 +9,7 @@ photos. This source streams page crops without writing anything:
 
 - sample ``g = epoch * epoch_size + index`` falls in a block of consecutive samples that
   share pages (:data:`LINES_PER_PAGE` of a scene page, of a document page, both for ``kind
-  both``), so a batch renders a few pages, not one a line (the stream's batches are runs of
+  both``: ``--scene-pages`` scene pages, default 1, and one document page), so a batch renders a few pages, not one a line (the stream's batches are runs of
   consecutive indices; each worker keeps its last pages);
 - the line is one of the page's usable instances (horizontal, readable, within the length
   limit and the charset), in an order drawn per page; a page with fewer usable instances than
@@ -47,16 +47,21 @@ CACHE_PAGES = 6
 _TAG = 74
 
 
-def page_slot(kind: Kind, g: int) -> tuple[int, int, int]:
+def page_slot(kind: Kind, g: int, scene_pages: int = 1) -> tuple[int, int, int]:
     """(page index, slot on the page, block) of stream sample ``g`` for the stream's ``kind``:
-    blocks of one page (scene, document) or of a scene page ``2b`` and a document page
-    ``2b + 1`` (both; :func:`ppocr_bench.synth.pipeline.sample_kind` alternates them)."""
+    blocks of one page (scene, document) or, for ``both``, of ``scene_pages`` scene pages (even
+    indices) and one document page ``2b + 1`` (:func:`ppocr_bench.synth.pipeline.sample_kind`
+    alternates them). With the default ``scene_pages`` 1 a block is scene page ``2b`` and
+    document page ``2b + 1``, a quarter of its lines scene crops; 3 makes it half."""
     if kind is not Kind.both:
         per = LINES_PER_PAGE[kind]
         return g // per, g % per, g // per
     scene, doc = LINES_PER_PAGE[Kind.scene], LINES_PER_PAGE[Kind.document]
-    block, r = divmod(g, scene + doc)
-    return (2 * block, r, block) if r < scene else (2 * block + 1, r - scene, block)
+    block, r = divmod(g, scene * scene_pages + doc)
+    if r < scene * scene_pages:
+        j, slot = divmod(r, scene)
+        return 2 * (block * scene_pages + j), slot, block
+    return 2 * block + 1, r - scene * scene_pages, block
 
 
 class PageLines:
@@ -93,7 +98,7 @@ class PageLines:
     def cut(self, rng: np.random.Generator, g: int) -> tuple[str, np.ndarray] | None:
         """(text, RGB crop) of stream sample ``g``; None when its page has no usable line."""
         spec = self.spec
-        index, slot, block = page_slot(spec.kind, g)
+        index, slot, block = page_slot(spec.kind, g, spec.scene_pages)
         image, lines = self.page(index, block)
         if not lines:
             return None

@@ -80,6 +80,15 @@ def stream_rng(seed: int, epoch: int, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, epoch, index, _TAG])
 
 
+def check_scene_pages(scene_pages: int, kind: str, lines: str) -> None:
+    """A one-line error for a ``--scene-pages`` the stream cannot honour."""
+    if scene_pages < 1:
+        raise PpocrError(f"--scene-pages must be at least 1, got {scene_pages}")
+    if scene_pages != 1 and (kind != "both" or lines != "pages"):
+        raise PpocrError(f"--scene-pages {scene_pages}: only for --synth-kind both with "
+                         "--line-source pages")
+
+
 @dataclass(frozen=True)
 class StreamSpec:
     """What a stream renders: languages and the synth options that matter for training."""
@@ -95,6 +104,9 @@ class StreamSpec:
     #: rec/cls lines: ``drawn`` on their own, or ``pages``: cut from rendered pages
     #: (:mod:`.page_lines`)
     lines: str = "pages"
+    #: ``kind both`` with ``lines`` pages: scene pages per document page in the stream
+    #: (:func:`.page_lines.page_slot`; 1: a quarter of the lines are scene crops, 3: half)
+    scene_pages: int = 1
 
     def __post_init__(self) -> None:
         try:
@@ -107,6 +119,7 @@ class StreamSpec:
                              f"{self.lines!r}")
         if self.epoch_size <= 0:
             raise PpocrError(f"--epoch-size must be positive, got {self.epoch_size}")
+        check_scene_pages(self.scene_pages, self.kind.value, self.lines)
         if self.vertical and not all(get_lang(lang).vertical for lang in self.langs):
             raise PpocrError("--vertical is only for languages with vertical text (ja, zh), not "
                              + "+".join(lang for lang in self.langs if not get_lang(lang).vertical))
@@ -134,7 +147,7 @@ class StreamSpec:
                 "engine": self.engine.value, "font_dirs": list(self.font_dirs),
                 "vertical": self.vertical, "epoch_size": self.epoch_size,
                 "realism": self.realism.to_json(), "lines": self.lines,
-                "photos": photos_used(self.realism),
+                "scene_pages": self.scene_pages, "photos": photos_used(self.realism),
                 "fonts": {lang: [f.key for f in fs] for lang, fs in faces.items()},
                 "versions": versions()}
 
@@ -149,6 +162,8 @@ def describe(record: dict[str, Any]) -> str:
             + f", realism {Realism.from_json(record.get('realism')).text()}, "
             + f"{len(record.get('photos', []))} background photographs"
             + (", rec/cls lines cut from pages" if record.get("lines") == "pages" else "")
+            + (f" ({record['scene_pages']} scene pages a document page)"
+               if record.get("scene_pages", 1) != 1 else "")
             + f"; ppocr_bench {v.get('ppocr_bench')}, pillow {v.get('pillow')}, opencv "
             f"{v.get('opencv')}, numpy {v.get('numpy')})")
 

@@ -168,7 +168,7 @@ def stream_spec(config: TrainConfig) -> StreamSpec:
                       font_dirs=config.font_dir, vertical=config.vertical,
                       epoch_size=config.epoch_size,
                       realism=parse_realism(config.realism, config.background_dir),
-                      lines=config.line_source)
+                      lines=config.line_source, scene_pages=config.scene_pages)
 
 
 def validation_labels(config: TrainConfig) -> Path | None:

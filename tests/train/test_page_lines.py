@@ -16,7 +16,7 @@ from ppocr_bench.text.sampler import LineSampler
 from ppocr_bench.train import TrainConfig, tasks
 from ppocr_bench.train.datasets import ResumableBatchSampler, worker_init
 from ppocr_bench.train.page_lines import LINES_PER_PAGE, PageLines, page_slot
-from ppocr_bench.train.stream import RecStream, StreamSpec, stream_rng
+from ppocr_bench.train.stream import RecStream, StreamSpec, describe, stream_rng
 
 from cli_run import cli, one_line_error
 
@@ -35,6 +35,35 @@ def test_each_page_gives_its_consecutive_slots_and_both_alternates_scene_and_doc
     spec = SynthSpec("en", kind=Kind.both)
     assert [sample_kind(spec, p) for p in (0, 1, 2, 3)] == [Kind.scene, Kind.document] * 2
     assert {b for _, _, b in slots} == {0, 1}  # the scene and document page of a block share it
+
+
+def test_scene_pages_give_each_block_more_scene_pages_and_one_keeps_the_old_stream():
+    scene, doc = LINES_PER_PAGE[Kind.scene], LINES_PER_PAGE[Kind.document]
+    n = 2 * (scene + doc)
+    assert [page_slot(Kind.both, g, 1) for g in range(n)] == \
+        [page_slot(Kind.both, g) for g in range(n)]
+    slots = [page_slot(Kind.both, g, 3) for g in range(2 * (3 * scene + doc))]
+    assert [p for p, _, _ in slots] == ([0] * scene + [2] * scene + [4] * scene + [1] * doc
+                                        + [6] * scene + [8] * scene + [10] * scene + [3] * doc)
+    assert [s for _, s, _ in slots[:3 * scene + 1]] == list(range(scene)) * 3 + [0]
+    # half the lines are scene crops, scene pages are even (sample_kind), and no page repeats
+    spec = SynthSpec("en", kind=Kind.both)
+    kinds = [sample_kind(spec, p) for p, _, _ in slots]
+    assert kinds.count(Kind.scene) == kinds.count(Kind.document)
+    firsts = [p for i, (p, s, _) in enumerate(slots) if s == 0]
+    assert len(firsts) == len(set(firsts)) == 8
+
+
+def test_scene_pages_put_a_blocks_scene_lines_first_in_its_language():
+    spec = StreamSpec(("en", "fr"), seed=3, kind=Kind.both, lines="pages", scene_pages=2)
+    faces = spec.faces()
+    lines = PageLines(spec, faces, 16, set(VOCAB[1:]))
+    g = 2 * 8 + 24 + 8 + 3  # block 1 (fr), its second scene page (index 2 * (1 * 2 + 1)), slot 3
+    assert page_slot(Kind.both, g, 2) == (6, 3, 1)
+    page = render_page(spec.synth_spec("fr"), 6, LineSampler("fr"), faces["fr"])
+    text, _ = lines.cut(stream_rng(3, 0, g), g)
+    assert text in {i.text for i in page.instances}
+    assert "2 scene pages a document page" in describe(spec.record(faces))
 
 
 def _stream(kind=Kind.scene, **kw):
@@ -123,6 +152,11 @@ def test_bad_line_sources_are_refused_in_one_line(tmp_path):
         StreamSpec(("en",), engine=Engine.trdg, lines="pages")
     one_line_error(cli("train", "rec", "--data", "synth:en", "--out", tmp_path / "q", "--steps",
                        "1", "--line-source", "words"), "--line-source must be drawn or pages")
+    with pytest.raises(PpocrError, match="--scene-pages must be at least 1, got 0"):
+        StreamSpec(("en",), kind=Kind.both, scene_pages=0)
+    one_line_error(cli("train", "rec", "--data", "synth:en", "--out", tmp_path / "q", "--steps",
+                       "1", "--synth-kind", "scene", "--scene-pages", "3"),
+                   "--scene-pages 3: only for --synth-kind both with --line-source pages")
 
 
 def test_runs_from_before_line_sources_keep_drawn_lines_and_det_runs_the_default(tmp_path):
