@@ -34,13 +34,14 @@ def prune(
     """FPGM filter pruning: a smaller dense network (filters, BatchNorm channels and the next
     layers' inputs removed), its shape stored in the weights; fine-tune it with
     `ppocr-bench train ... --init OUT`."""
-    from ppocr_bench.slim.run import load_source, run_prune
+    from ppocr_bench.slim.run import load_source, run_prune, source_post
 
     loaded, sha = load_source(model, preset, task, lang)
+    post = source_post(model, task, lang)
     with progress_bar() as bar:
         report = run_prune(loaded, out, ratio=ratio, layers=list(layer or []), data=data,
                            max_loss=max_loss, flops_target=flops_target, source=str(model),
-                           source_sha256=sha, progress=bar)
+                           source_sha256=sha, progress=bar, post=post)
     rows = [{"layer": name, "ratio": round(r, 4), "channels": f"{before} -> {after}"}
             for name, (r, before, after) in report.layers.items()]
     console.print(rows_table(rows, title=f"{model}: per-layer ratios"

@@ -17,15 +17,17 @@ from ppocr_bench.train.validate import validate_det, validate_lines
 CPU = torch.device("cpu")
 
 
-def folder_metric(model: OcrModel, data: str | Path) -> tuple[str, Callable[[OcrModel], float]]:
+def folder_metric(model: OcrModel, data: str | Path, post: dict[str, float] | None = None
+                  ) -> tuple[str, Callable[[OcrModel], float]]:
     """(metric name, model -> metric) for ``model``'s task on the labelled folder ``data``
-    (the synth layout, or a label file). The labels are read once; the scored model's
-    training mode is restored after each call. A missing label file is a PpocrError."""
+    (the synth layout, or a label file); a det model scored with the DB settings ``post``
+    (its zoo card's, else the default profile's). The labels are read once; the scored
+    model's training mode is restored after each call. A missing label file is a PpocrError."""
     task, labels = model.task, label_file(data, model.task)
     name = METRIC[task]
     if task == "det":
         def score(m: OcrModel) -> float:
-            return validate_det(m, labels, CPU)[name]
+            return validate_det(m, labels, CPU, post=post)[name]
     else:
         dataset = (ClsDataset(labels, model.input_size, None, None, False, 0) if task == "cls"
                    else RecDataset(labels, model.input_size, model.vocabulary, None, 0,

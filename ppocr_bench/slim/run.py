@@ -38,7 +38,7 @@ from ppocr_bench.slim.sensitivity import (
     scan_sensitivity,
     write_sensitivity,
 )
-from ppocr_bench.zoo.card import eval_set_sha256, read_card
+from ppocr_bench.zoo.card import ZooCard, ZooModel, eval_set_sha256, read_card
 
 
 @dataclass
@@ -62,12 +62,7 @@ def load_source(model: Path, preset: str | None = None, task: str | None = None,
     ``preset`` when given) or a zoo entry folder and its model for ``task`` (and ``lang``)."""
     path = Path(model)
     if path.is_dir():
-        if task is None:
-            raise PpocrError(f"{path}: a zoo entry holds several models: name one with --task")
-        card = read_card(path)
-        entry = card.find(task, lang)
-        if entry is None:
-            raise PpocrError(f"{card.path}: no {task} model{f' for {lang}' if lang else ''}")
+        card, entry = _zoo_entry(path, task, lang)
         loaded, sha = load_zoo_model(card, entry), entry.weights_sha256
     else:
         info = read_weights_info(path)
@@ -80,13 +75,36 @@ def load_source(model: Path, preset: str | None = None, task: str | None = None,
     return loaded, sha
 
 
+def _zoo_entry(path: Path, task: str | None, lang: str | None) -> tuple[ZooCard, ZooModel]:
+    if task is None:
+        raise PpocrError(f"{path}: a zoo entry holds several models: name one with --task")
+    card = read_card(path)
+    entry = card.find(task, lang)
+    if entry is None:
+        raise PpocrError(f"{card.path}: no {task} model{f' for {lang}' if lang else ''}")
+    return card, entry
+
+
+def source_post(model: Path, task: str | None = None, lang: str | None = None
+                ) -> dict[str, float] | None:
+    """The DB settings a zoo entry's det model runs under (its card's ``[model.post]``, chosen
+    for those weights by ``zoo tune-det``), which a scan of it scores with; None for a weights
+    file or a model without them."""
+    if not Path(model).is_dir() or task != "det":
+        return None
+    _, entry = _zoo_entry(Path(model), task, lang)
+    return dict(entry.post) if entry.post else None
+
+
 def run_prune(model: OcrModel, out: Path, *, ratio: float | None = None,
               layers: list[str] | None = None, data: Path | None = None,
               max_loss: float | None = None, flops_target: float | None = None,
-              source: str = "", source_sha256: str = "", progress: Any = None) -> PruneReport:
+              source: str = "", source_sha256: str = "", progress: Any = None,
+              post: dict[str, float] | None = None) -> PruneReport:
     """Prune ``model`` (see the module docstring), write ``out`` and return the report.
     ``layers``: only these group leaders (default all prunable). ``progress``: a rich
-    Progress for the scan's bar. A bad option or layer is a PpocrError naming ``source``."""
+    Progress for the scan's bar. ``post``: the DB settings a det scan scores with
+    (:func:`source_post`). A bad option or layer is a PpocrError naming ``source``."""
     try:
         _check_options(out, ratio, data, max_loss, flops_target)
         groups = checked_groups(model, dict.fromkeys(layers or ()))
@@ -100,7 +118,7 @@ def run_prune(model: OcrModel, out: Path, *, ratio: float | None = None,
         assert data is not None
         ratios, threshold, written = _scanned_ratios(model, names, data, out, max_loss,
                                                      flops_target, source, source_sha256,
-                                                     progress)
+                                                     progress, post)
     pruned = prune_model(model, ratios)
     save_weights(pruned, out)
     kept = {n: (r, groups[n].size, pruned.get_submodule(n).out_channels)
@@ -129,27 +147,31 @@ def _check_options(out: Path, ratio: float | None, data: Path | None, max_loss: 
         raise PpocrError(f"--max-loss must be >= 0, got {max_loss}")
 
 
-def _record(model: OcrModel, data: Path, sha: str) -> dict[str, Any]:
+def _record(model: OcrModel, data: Path, sha: str, post: dict[str, float] | None = None
+            ) -> dict[str, Any]:
     """What a scan table must match to be reused: the weights and the labels scanned (a
-    folder's label files, or the label file given)."""
+    folder's label files, or the label file given) and the DB settings scored with, if any."""
     data = Path(data)
     labels = sha256_file(data) if data.is_file() else eval_set_sha256(data)
-    return {"preset": model.preset, "weights_sha256": sha, "data": str(data),
-            "data_sha256": labels, "ratios": list(RATIOS)}
+    record = {"preset": model.preset, "weights_sha256": sha, "data": str(data),
+              "data_sha256": labels, "ratios": list(RATIOS)}
+    return {**record, "post": post} if post else record
 
 
 def _scanned_ratios(model: OcrModel, names: list[str], data: Path, out: Path,
                     max_loss: float | None, flops_target: float | None, source: str,
-                    sha: str, progress: Any) -> tuple[dict[str, float], float, list[Path]]:
+                    sha: str, progress: Any, post: dict[str, float] | None = None
+                    ) -> tuple[dict[str, float], float, list[Path]]:
     """(ratios, loss threshold, table and plot written) of a scan on ``data``."""
-    sensitivity, table, metric = _scan(model, names, data, out, sha, progress)
+    sensitivity, table, metric = _scan(model, names, data, out, sha, progress, post)
     if flops_target is not None:
         choice = ratios_for_flops(model, sensitivity, flops_target, max_loss)
         ratios, threshold = choice.ratios, choice.threshold
     else:
         assert max_loss is not None
         ratios, threshold = ratios_for_loss(sensitivity, max_loss), max_loss
-    written = [write_sensitivity(sensitivity, table, **_record(model, data, sha), metric=metric,
+    written = [write_sensitivity(sensitivity, table, **_record(model, data, sha, post),
+                                 metric=metric,
                                  threshold=threshold, chosen=ratios),
                plot_sensitivity(sensitivity, table.with_suffix(".png"), threshold,
                                 f"{source}: {model.preset}, {metric} on {data}")]
@@ -157,13 +179,13 @@ def _scanned_ratios(model: OcrModel, names: list[str], data: Path, out: Path,
 
 
 def _scan(model: OcrModel, names: list[str], data: Path, out: Path, sha: str,
-          progress: Any) -> tuple[Sensitivity, Path, str]:
+          progress: Any, post: dict[str, float] | None = None) -> tuple[Sensitivity, Path, str]:
     """(the scan of ``names`` on ``data``, its table's path, the metric), resumed from the
     table next to ``out`` when it was made for the same weights and labels; the table is
     rewritten after each layer."""
-    name, score = folder_metric(model, data)
+    name, score = folder_metric(model, data, post)
     table = out.with_name(out.stem + ".sensitivity.json")
-    record = _record(model, data, sha)
+    record = _record(model, data, sha, post)
     previous = None
     if table.is_file():
         saved = json.loads(table.read_text(encoding="utf-8"))

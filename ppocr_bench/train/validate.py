@@ -7,6 +7,7 @@ so the checkpoint kept as best is the one ``ppocr-bench eval`` scores best on th
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -40,11 +41,14 @@ class _Fixed(Dataset):
 
 def validate_det(model: OcrModel, labels: Path, device: torch.device,
                  side: int = PROFILES[DEFAULT_PROFILE].limit_side_len,
-                 max_samples: int | None = None) -> dict[str, float]:
+                 max_samples: int | None = None,
+                 post: dict[str, float] | None = None) -> dict[str, float]:
     """Precision / recall / hmean over a det label file, the model run as eval runs it (the
     default profile's det stage) with the resize limit ``side`` (``TrainConfig.det_val_side``)
-    in place of the profile's ``limit_side_len``."""
-    det = DetPredictor(TorchRunner(model, device=device), profile=DEFAULT_PROFILE,
+    in place of the profile's ``limit_side_len`` and the DB settings ``post`` (a zoo card's
+    ``[model.post]``: ``thresh``, ``box_thresh``, ``unclip_ratio``) in place of its own."""
+    profile = replace(PROFILES[DEFAULT_PROFILE], **(post or {}))
+    det = DetPredictor(TorchRunner(model, device=device), profile=profile,
                        limit_side_len=side)
     acc = DetAccumulator()
     try:

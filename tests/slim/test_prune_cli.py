@@ -123,3 +123,51 @@ def test_a_scan_on_a_label_file_is_keyed_by_its_contents(tmp_path):
     second.write_text("y.jpg\tdef\n")
     keys = [_record(model, path, "w")["data_sha256"] for path in (first, second, first)]
     assert keys[0] != keys[1] and keys[0] == keys[2]
+
+
+POST = {"thresh": 0.002, "box_thresh": 0.4, "unclip_ratio": 1.8}
+
+
+def _zoo_with_post(tiny_zoo, tmp_path):
+    """A copy of ``tiny_zoo`` whose det model has the DB settings :data:`POST` in its card."""
+    import dataclasses
+    import shutil
+
+    from ppocr_bench.zoo.card import read_card, write_card
+
+    root = tmp_path / "zoo"
+    shutil.copytree(tiny_zoo.root, root)
+    card = read_card(root)
+    card.models[:] = [dataclasses.replace(m, post=dict(POST)) if m.task == "det" else m
+                      for m in card.models]
+    write_card(card)
+    return root
+
+
+def test_a_det_scan_of_a_zoo_entry_scores_with_its_cards_db_settings(tmp_path, tiny_zoo,
+                                                                     tiny_set, monkeypatch):
+    from ppocr_bench.slim import metric
+    from ppocr_bench.slim.run import source_post
+
+    root = _zoo_with_post(tiny_zoo, tmp_path)
+    assert source_post(root, task="det") == POST
+    assert source_post(tiny_zoo.root, task="det") is None  # no [model.post]: the profile's
+    assert source_post(root, task="cls") is None
+    seen = []
+
+    def fake_validate(model, labels, device, post=None, **kw):
+        seen.append(post)
+        return {"hmean": 0.5}
+
+    monkeypatch.setattr(metric, "validate_det", fake_validate)
+    model, sha = load_source(root, task="det")
+    out = tmp_path / "det.safetensors"
+    scan = dict(data=tiny_set, max_loss=0.02, layers=["backbone.stem.0"], source_sha256=sha)
+    run_prune(model, out, post=POST, **scan)
+    assert len(seen) == 10 and all(p == POST for p in seen)  # baseline and 9 ratios
+    table = tmp_path / "det.sensitivity.json"
+    assert json.loads(table.read_text())["post"] == POST
+    run_prune(model, out, post=POST, **scan)  # the same settings: the table is reused
+    assert len(seen) == 10
+    run_prune(model, out, post={**POST, "box_thresh": 0.6}, **scan)  # other ones: measured again
+    assert len(seen) == 20 and seen[-1]["box_thresh"] == 0.6

@@ -103,3 +103,11 @@ def test_det_val_side_is_the_validation_resize(pages):
     seen.clear()
     validate_det(model, pages / "det" / "label.txt", torch.device("cpu"))
     assert all(min(shape) == 736 for shape in seen)  # the default: the profile's
+
+
+def test_det_post_settings_replace_the_profiles_db_settings(pages):
+    """``post`` (a zoo card's [model.post]) is what the boxes are made with: boxes unclipped
+    far past the ink no longer match the labels."""
+    label, cpu = pages / "det" / "label.txt", torch.device("cpu")
+    assert validate_det(InkModel(), label, cpu)["hmean"] == 1.0
+    assert validate_det(InkModel(), label, cpu, post={"unclip_ratio": 6.0})["hmean"] < 0.5
